@@ -1,0 +1,153 @@
+package io.jdiag.agent;
+
+import java.io.File;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarFile;
+
+/**
+ * The agent's only entry point visible to the application's class loader. It does three things
+ * and nothing else: append the bootstrap hooks jar to the bootstrap class path, create the
+ * {@link AgentClassLoader} that holds the implementation, and hand over to
+ * {@code io.jdiag.agent.core.Agent} inside it.
+ *
+ * <p>JDK classes only: this class is loaded by the system class loader, next to the application.
+ */
+public final class AgentMain {
+    private static final String BOOTSTRAP_JAR = "jdiag-bootstrap.jar";
+    private static final String BOOTSTRAP_PROBE = "io.jdiag.bootstrap.LeaksHooks";
+    private static final String AGENT_CLASS = "io.jdiag.agent.core.Agent";
+    /** Published in the attach error system property so the CLI can show the agent's own line. */
+    static final String ATTACH_ERROR_PROPERTY = "io.jdiag.agent.attach-error";
+
+    /** Guards the two fields; premain and every attach go through it. */
+    private static final Object LOCK = new Object();
+    private static AutoCloseable running;
+    private static AgentClassLoader loader;
+
+    private AgentMain() {}
+
+    public static void premain(String args, Instrumentation inst) {
+        try {
+            start(args, inst, "premain");
+        } catch (Throwable t) {
+            // Never let an agent failure stop the application from starting.
+            System.err.println("jdiag: agent not started: " + t);
+        }
+    }
+
+    /**
+     * Hot attach. Unlike premain, a failure is thrown back to the attacher (the CLI), which shows
+     * it; the target keeps running untouched, since nothing was installed.
+     */
+    public static void agentmain(String args, Instrumentation inst) throws Exception {
+        String command = args == null ? "" : args.trim();
+        if (command.equals("detach")) {
+            detach();
+            return;
+        }
+        System.clearProperty(ATTACH_ERROR_PROPERTY);
+        try {
+            start(args, inst, "attach");
+        } catch (Throwable t) {
+            String line = t.getMessage() != null && t.getMessage().startsWith("jdiag:")
+                    ? t.getMessage() : "jdiag: attach failed: " + t;
+            System.setProperty(ATTACH_ERROR_PROPERTY, line);
+            throw new IllegalStateException(line, t);
+        }
+    }
+
+    private static void start(String args, Instrumentation inst, String mode) throws Exception {
+        synchronized (LOCK) {
+            if (running != null) {
+                System.err.println("jdiag: agent already installed in this JVM; ignoring the second "
+                        + ("attach".equals(mode) ? "attach" : "-javaagent") + " (detach first to change its configuration)");
+                return;
+            }
+            File agentJar = agentJar();
+            appendBootstrapJar(inst, agentJar);
+            AgentClassLoader newLoader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
+            try {
+                Class<?> agentClass = Class.forName(AGENT_CLASS, true, newLoader);
+                Object agent = agentClass
+                        .getMethod("start", String.class, Instrumentation.class, String.class, File.class)
+                        .invoke(null, args, inst, mode, agentJar);
+                running = (AutoCloseable) agent;
+                loader = newLoader;
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                newLoader.close();
+                throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            } catch (Throwable t) {
+                newLoader.close();
+                throw t;
+            }
+        }
+    }
+
+    /**
+     * Removes all instrumentation and stops the agent's threads and endpoint, then drops the
+     * agent class loader so its classes can be unloaded. The bootstrap hooks stay (the bootstrap
+     * class path cannot shrink) but without a sink they do nothing.
+     */
+    private static void detach() throws Exception {
+        synchronized (LOCK) {
+            if (running == null) {
+                System.err.println("jdiag: detach requested but the agent is not running");
+                return;
+            }
+            try {
+                running.close();
+            } finally {
+                running = null;
+                AgentClassLoader l = loader;
+                loader = null;
+                if (l != null) {
+                    l.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * For {@code jdiag check-config}: validates agent arguments with the agent's own rules, in the
+     * caller's process, touching no JVM. The CLI loads this jar and calls this method reflectively.
+     *
+     * @return one {@code jdiag:} line per problem; empty when the configuration is good
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<String> checkConfig(String args) throws Exception {
+        try (AgentClassLoader l = new AgentClassLoader(agentJar(), ClassLoader.getPlatformClassLoader())) {
+            return new java.util.ArrayList<>((java.util.List<String>) Class.forName("io.jdiag.agent.core.ConfigCheck", true, l)
+                    .getMethod("check", String.class).invoke(null, args));
+        }
+    }
+
+    private static File agentJar() throws URISyntaxException {
+        return new File(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /**
+     * Advice woven into java.* classes resolves its hooks through the bootstrap loader only, so
+     * the hook classes must be there, exactly once (a second copy would mean a second set of
+     * statics). After a detach the classes are still there and are reused.
+     */
+    private static void appendBootstrapJar(Instrumentation inst, File agentJar) throws Exception {
+        try {
+            Class.forName(BOOTSTRAP_PROBE, false, null);
+            return;
+        } catch (ClassNotFoundException expected) {
+            // first start in this JVM
+        }
+        Path extracted = Files.createTempFile("jdiag-bootstrap-", ".jar");
+        extracted.toFile().deleteOnExit();
+        try (JarFile jar = new JarFile(agentJar, false);
+             InputStream in = jar.getInputStream(jar.getEntry(BOOTSTRAP_JAR))) {
+            Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
+        }
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(extracted.toFile(), false));
+    }
+}

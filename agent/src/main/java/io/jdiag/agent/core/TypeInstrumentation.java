@@ -1,0 +1,27 @@
+package io.jdiag.agent.core;
+
+import java.util.Collections;
+import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** One target type (or family), with the advice woven into its methods. */
+public interface TypeInstrumentation {
+    ElementMatcher<? super TypeDescription> typeMatcher();
+
+    /** Calls {@code advice.apply(methods, "pkg.SomeInstrumentation$SomeAdvice")} once per advice. */
+    void transform(AdviceTarget advice);
+
+    /**
+     * Class names that exist on every supported JDK and must be transformed when loaded; the
+     * installer says so on stderr when one was not, so a user learns a detector is blind.
+     */
+    default List<String> requiredTypes() {
+        return Collections.emptyList();
+    }
+
+    interface AdviceTarget {
+        void apply(ElementMatcher<? super MethodDescription> methods, String adviceClassName);
+    }
+}

@@ -1,0 +1,254 @@
+package io.jdiag.agent.detector.leaks;
+
+import io.jdiag.agent.report.FindingEvent;
+import io.jdiag.agent.report.Stacks;
+import io.jdiag.bootstrap.LeaksHooks;
+import io.jdiag.bootstrap.RequestContext;
+import java.io.File;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The leaks logic, free of Byte Buddy so it is tested with plain objects.
+ *
+ * <p>Application threads ({@link #opened}, {@link #closed}): one weak reference and one
+ * concurrent-map insert per open, one map removal per close, a stack only when sampled. Agent
+ * thread ({@link #pollLeaks}): everything else — decoding stacks, grouping, findings.
+ */
+final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
+    static final String ADVICE = "close it on every path, e.g. with try-with-resources; see docs/detectors.md#leaks";
+
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    private final ConcurrentHashMap<Object, TrackedResource> live = new ConcurrentHashMap<>(1024);
+    /** Size of {@link #live}, kept separately: {@code ConcurrentHashMap.size()} sums cells on every call. */
+    private final AtomicInteger liveCount = new AtomicInteger();
+    private final LongAdder[] unsampledLeaks = new LongAdder[ResourceType.ALL.length];
+    private final double sampleRate;
+    private final int maxTracked;
+    private final LeaksMetrics metrics;
+    private final Consumer<FindingEvent> findings;
+
+    LeaksAnalyzer(double sampleRate, int maxTracked, LeaksMetrics metrics, Consumer<FindingEvent> findings) {
+        this.sampleRate = sampleRate;
+        this.maxTracked = maxTracked;
+        this.metrics = metrics;
+        this.findings = findings;
+        for (int i = 0; i < unsampledLeaks.length; i++) {
+            unsampledLeaks[i] = new LongAdder();
+        }
+    }
+
+    @Override
+    public void opened(Object resource, String typeLabel, Object target) {
+        try {
+            ResourceType type = ResourceType.of(typeLabel);
+            if (type == null) {
+                return;
+            }
+            // Constructors that delegate to each other (FileOutputStream(String) -> (File, boolean))
+            // each report the same object: the innermost one wins, the rest are no-ops.
+            if (live.containsKey(new TrackedResource.Lookup(resource))) {
+                return;
+            }
+            if (liveCount.get() >= maxTracked) {
+                metrics.untracked(type);
+                return;
+            }
+            Throwable stack = sampled() ? new Throwable("opened here") : null;
+            TrackedResource r = new TrackedResource(resource, collected, type, apiName(resource, type),
+                    describe(target), stack, Thread.currentThread().getName(), RequestContext.currentRoute());
+            if (live.putIfAbsent(r, r) == null) {
+                liveCount.incrementAndGet();
+                metrics.opened(type);
+            } else {
+                r.clear();
+            }
+        } catch (Throwable ignored) {
+            // never let tracking disturb the application's open()
+        }
+    }
+
+    @Override
+    public void describe(Object resource, Object target) {
+        try {
+            TrackedResource r = live.get(new TrackedResource.Lookup(resource));
+            if (r != null) {
+                r.description = describe(target);
+            }
+        } catch (Throwable ignored) {
+            // description is best effort
+        }
+    }
+
+    @Override
+    public void closed(Object resource) {
+        try {
+            TrackedResource r = live.remove(new TrackedResource.Lookup(resource));
+            if (r != null) {
+                // A cleared reference is never enqueued: a closed resource can't be reported as leaked.
+                r.clear();
+                liveCount.decrementAndGet();
+                metrics.closed(r.type);
+            }
+        } catch (Throwable ignored) {
+            // never disturb close()
+        }
+    }
+
+    private boolean sampled() {
+        return sampleRate >= 1.0 || (sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate);
+    }
+
+    /** The public API a user would recognise for an internal implementation class. */
+    private static String apiName(Object resource, ResourceType type) {
+        String name = resource.getClass().getName();
+        switch (name) {
+            case "sun.nio.ch.NioSocketImpl":
+            case "java.net.SocksSocketImpl":
+            case "java.net.PlainSocketImpl":
+                return "Socket";
+            case "sun.nio.ch.SocketChannelImpl":
+                return "SocketChannel";
+            case "sun.nio.ch.ServerSocketChannelImpl":
+                return "ServerSocketChannel";
+            case "sun.nio.ch.FileChannelImpl":
+                return "FileChannel";
+            default:
+                int dot = name.lastIndexOf('.');
+                return dot < 0 ? name : name.substring(dot + 1);
+        }
+    }
+
+    /** A path or address: never content. */
+    private static String describe(Object target) {
+        if (target == null) {
+            return null;
+        }
+        if (target instanceof File) {
+            return ((File) target).getPath();
+        }
+        return target.toString();
+    }
+
+    /** Agent thread: reports every tracked resource the collector found unreachable and unclosed. */
+    int pollLeaks() {
+        int n = 0;
+        Reference<?> ref;
+        while ((ref = collected.poll()) != null) {
+            TrackedResource r = (TrackedResource) ref;
+            if (live.remove(r) == null) {
+                continue; // closed concurrently
+            }
+            liveCount.decrementAndGet();
+            metrics.leaked(r.type);
+            n++;
+            if (r.openedAt == null) {
+                unsampledLeaks[r.type.ordinal()].increment();
+                continue;
+            }
+            List<String> frames = Stacks.frames(r.openedAt);
+            String site = Stacks.site(frames);
+            String where = r.route != null ? r.route : method(site);
+            findings.accept(new FindingEvent("leaks", "unclosed_resource", r.type.label + " " + r.api + " " + site)
+                    .summary(r.api + " opened in " + where + " was never closed")
+                    .route(r.route)
+                    .thread(r.thread)
+                    .resource(r.type.label, r.description == null ? r.api : r.description)
+                    .stack(frames)
+                    .advice(ADVICE)
+                    .detail("openSeconds", (System.currentTimeMillis() - r.openedMillis) / 1000.0)
+                    .detail("site", site));
+        }
+        return n;
+    }
+
+    /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}. */
+    static String method(String frame) {
+        int paren = frame.indexOf('(');
+        return paren < 0 ? frame : frame.substring(0, paren);
+    }
+
+    long unsampledLeaks(ResourceType t) {
+        return unsampledLeaks[t.ordinal()].sum();
+    }
+
+    int liveCount() {
+        return liveCount.get();
+    }
+
+    /** Long-open resources grouped by site, oldest first; class-path jars the JDK keeps open are left out. */
+    List<LongOpenGroup> longOpen(long olderThanMillis, int limit) {
+        long now = System.currentTimeMillis();
+        Map<String, LongOpenGroup> groups = new LinkedHashMap<>();
+        for (TrackedResource r : live.values()) {
+            long age = now - r.openedMillis;
+            if (age < olderThanMillis || r.get() == null) {
+                continue;
+            }
+            List<String> frames = r.openedAt == null ? Collections.emptyList() : Stacks.frames(r.openedAt);
+            if (isClassPathJar(r, frames)) {
+                continue;
+            }
+            String site = frames.isEmpty() ? "(stack not sampled)" : Stacks.site(frames);
+            String key = r.type.label + " " + r.api + " " + site;
+            LongOpenGroup g = groups.get(key);
+            if (g == null) {
+                if (groups.size() >= 1000) {
+                    continue;
+                }
+                g = new LongOpenGroup(r.type.label, r.api, site, r.route, r.description, frames);
+                groups.put(key, g);
+            }
+            g.count++;
+            g.oldestMillis = Math.max(g.oldestMillis, age);
+        }
+        List<LongOpenGroup> out = new ArrayList<>(groups.values());
+        out.sort(Comparator.comparingLong((LongOpenGroup g) -> g.oldestMillis).reversed());
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    private static boolean isClassPathJar(TrackedResource r, List<String> frames) {
+        if (r.type != ResourceType.ZIP) {
+            return false;
+        }
+        for (String f : frames) {
+            if (f.startsWith("jdk.internal.loader.") || f.startsWith("java.net.URLClassLoader")
+                    || f.startsWith("sun.misc.URLClassPath")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Resources open longer than the threshold, opened at one site. */
+    static final class LongOpenGroup {
+        final String type;
+        final String api;
+        final String site;
+        final String route;
+        final String example;
+        final List<String> stack;
+        long count;
+        long oldestMillis;
+
+        LongOpenGroup(String type, String api, String site, String route, String example, List<String> stack) {
+            this.type = type;
+            this.api = api;
+            this.site = site;
+            this.route = route;
+            this.example = example;
+            this.stack = stack;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.jdiag.agent.report;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Turns captured stacks into report frames and finds the "causing site" frame. */
+public final class Stacks {
+    /** Frames kept per finding; the report must stay bounded however deep the application's stacks are. */
+    public static final int MAX_FRAMES = 64;
+
+    private Stacks() {}
+
+    /** {@code com.example.Foo.bar(Foo.java:42)}, without the module/loader prefix JDK 9+ adds. */
+    public static String frame(StackTraceElement e) {
+        String file = e.getFileName();
+        String where = e.isNativeMethod() ? "Native Method"
+                : file == null ? "Unknown Source"
+                : e.getLineNumber() >= 0 ? file + ":" + e.getLineNumber() : file;
+        return e.getClassName() + "." + e.getMethodName() + "(" + where + ")";
+    }
+
+    /** The frames of {@code captured}, without the agent's own frames at the top, at most {@link #MAX_FRAMES}. */
+    public static List<String> frames(Throwable captured) {
+        if (captured == null) {
+            return Collections.emptyList();
+        }
+        StackTraceElement[] trace = captured.getStackTrace();
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < trace.length && isAgentFrame(trace[i])) {
+            i++;
+        }
+        for (; i < trace.length && out.size() < MAX_FRAMES; i++) {
+            out.add(frame(trace[i]));
+        }
+        return out;
+    }
+
+    /**
+     * The first frame that belongs to the application rather than the JDK or the agent: the line
+     * a user would fix. Falls back to the first frame when the stack is JDK-only.
+     */
+    public static String site(List<String> frames) {
+        for (String f : frames) {
+            if (!isPlatformFrame(f)) {
+                return f;
+            }
+        }
+        return frames.isEmpty() ? "unknown" : frames.get(0);
+    }
+
+    /** The agent's own packages; not {@code io.jdiag.} as a whole, which an application may use too. */
+    static boolean isAgentClass(String className) {
+        return className.startsWith("io.jdiag.agent.") || className.startsWith("io.jdiag.bootstrap.")
+                || className.startsWith("io.jdiag.shaded.");
+    }
+
+    static boolean isAgentFrame(StackTraceElement e) {
+        return isAgentClass(e.getClassName());
+    }
+
+    /** JDK or agent frame: never the line a user fixes. */
+    public static boolean isPlatformFrame(String frame) {
+        return frame.startsWith("java.") || frame.startsWith("javax.") || frame.startsWith("jdk.")
+                || frame.startsWith("sun.") || frame.startsWith("com.sun.") || isAgentClass(frame);
+    }
+}

@@ -1,0 +1,133 @@
+package io.jdiag.testapp;
+
+import jakarta.servlet.http.HttpServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Entry point of the test service: {@code java -jar jdiag-test-service.jar [--port N]}.
+ *
+ * <p>Wires the per-failure-mode servlets into an embedded Jetty 12 (ee10) server. Once listening it
+ * prints exactly one line, {@value #LISTENING_PREFIX}{@code <port>}, to stdout; the integration-test
+ * harness parses it to learn the port (important with {@code --port 0}). Everything else (Jetty's
+ * logging, errors) goes to stderr. On SIGTERM a shutdown hook stops Jetty, the echo server and deletes
+ * the data directory, and the JVM exits.
+ */
+@Command(name = "jdiag-test-service", mixinStandardHelpOptions = true, version = "jdiag-test-service 0.1.0",
+        description = "HTTP service that reproduces the failure modes detected by the jdiag agent.")
+public final class ServiceMain implements Callable<Integer> {
+
+    /** Prefix of the single stdout line announcing the port. Keep in sync with the test harness. */
+    public static final String LISTENING_PREFIX = "jdiag-test-service listening on port ";
+
+    /** Thread pool name and size: the agent's pool/thread findings in the tests refer to them. */
+    static final String THREAD_POOL_NAME = "qtp-service";
+    static final int MAX_THREADS = 50;
+
+    @Option(names = "--port", defaultValue = "8080",
+            description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String host;
+
+    private Server server;
+    private LoopbackEchoServer echoServer;
+    private ServiceData data;
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new ServiceMain()).execute(args);
+        // On success call() only returns once Jetty has stopped (normally during JVM shutdown after SIGTERM).
+        // Calling System.exit(0) then would block on the running shutdown, so exit explicitly only on errors.
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // Registered before start() so that a failed start (e.g. port in use, then System.exit(1) in main)
+        // also cleans up whatever was already created, such as the data directory.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "service-shutdown"));
+        int actualPort = start();
+        System.out.println(LISTENING_PREFIX + actualPort);
+        System.out.flush();
+        server.join();
+        return 0;
+    }
+
+    /** Creates the data dir and echo server, wires all servlets and starts Jetty; returns the bound port. */
+    int start() throws Exception {
+        data = ServiceData.create();
+        echoServer = LoopbackEchoServer.start();
+
+        // One servlet per failure mode, each under its own prefix mapping (findings are attributed to it).
+        List<RoutedServlet> groups = List.of(
+                new FilesServlet(data),
+                new SocketsServlet(echoServer));
+
+        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints.add(new Endpoint("/", "this list"));
+        endpoints.add(new Endpoint(HealthServlet.MAPPING, "liveness: 200 ok"));
+        groups.forEach(g -> endpoints.addAll(g.endpoints()));
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        addServlet(context, new IndexServlet(endpoints), IndexServlet.MAPPING);
+        addServlet(context, new HealthServlet(), HealthServlet.MAPPING);
+        groups.forEach(g -> addServlet(context, g, g.mapping()));
+
+        QueuedThreadPool threadPool = new QueuedThreadPool(MAX_THREADS);
+        threadPool.setName(THREAD_POOL_NAME);
+        server = new Server(threadPool);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(context);
+        // Don't wait long for in-flight requests at shutdown: this is a test app.
+        server.setStopTimeout(2_000);
+        server.start();
+        return connector.getLocalPort();
+    }
+
+    private static void addServlet(ServletContextHandler context, HttpServlet servlet, String mapping) {
+        context.addServlet(new ServletHolder(servlet.getClass().getSimpleName(), servlet), mapping);
+    }
+
+    /** Stops everything started by {@link #start()}; safe to call more than once. */
+    void stop() {
+        try {
+            if (server != null) {
+                server.stop();
+            }
+        } catch (Exception e) {
+            System.err.println("jdiag-test-service: stopping Jetty failed: " + e);
+        }
+        try {
+            if (echoServer != null) {
+                echoServer.close();
+            }
+        } catch (IOException e) {
+            System.err.println("jdiag-test-service: stopping echo server failed: " + e);
+        }
+        try {
+            if (data != null) {
+                data.delete();
+            }
+        } catch (IOException e) {
+            System.err.println("jdiag-test-service: deleting " + data.dir() + " failed: " + e);
+        }
+    }
+}
