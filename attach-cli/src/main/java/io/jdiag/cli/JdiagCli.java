@@ -1,0 +1,150 @@
+package io.jdiag.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jdiag}: attaches the jdiag agent to running JVMs and reads what it found. Conventions of
+ * {@code jcmd}/{@code jps}: pid first, plain tables, quiet on success. Exit codes: 0 success,
+ * 1 a failure explained by one {@code jdiag:} line on stderr, 2 bad usage (usage text on stderr).
+ */
+@Command(name = "jdiag",
+        mixinStandardHelpOptions = true,
+        versionProvider = JdiagCli.Version.class,
+        description = "Attach the jdiag diagnostics agent to a running JVM and read its findings.",
+        subcommands = {
+                ListCommand.class,
+                AttachCommand.class,
+                StatusCommand.class,
+                ReportCommand.class,
+                DetachCommand.class,
+                CheckConfigCommand.class,
+                HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+                "  0  success",
+                "  1  failure, explained by one 'jdiag:' line on stderr",
+                "  2  bad usage",
+                "",
+                "The agent jar is --agent-jar, else $" + AgentJar.ENV + ", else found next to the CLI jar.",
+                "Set JDIAG_DEBUG=1 to get stack traces with errors. See docs/cli.md."})
+public final class JdiagCli implements Callable<Integer> {
+    static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code jdiag} without a verb: usage on stderr, exit 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; returns the exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new JdiagCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> fail(ex, err));
+        cli.setParameterExceptionHandler(JdiagCli::badUsage);
+        try {
+            return cli.execute(args);
+        } catch (NoClassDefFoundError e) {
+            // jdk.attach is missing when the runtime is a JRE or a jlink image without it.
+            return fail(e, err);
+        }
+    }
+
+    /** Bad usage: the problem as a {@code jdiag:} line, then the usage of the verb concerned; exit 2. */
+    private static int badUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("jdiag: " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        cmd.usage(err);
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int fail(Throwable ex, PrintWriter err) {
+        if (ex instanceof CliException) {
+            err.println(ex.getMessage());
+        } else if (ex instanceof NoClassDefFoundError && String.valueOf(ex.getMessage()).contains("com/sun/tools/attach")) {
+            err.println(Jdk.noAttachApiLine());
+        } else {
+            err.println("jdiag: internal error: " + ex + " (set JDIAG_DEBUG=1 for the stack trace; please report it)");
+        }
+        if (debug()) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return CliException.EXIT_CODE;
+    }
+
+    static boolean debug() {
+        String v = System.getenv("JDIAG_DEBUG");
+        return v != null && !v.isEmpty() && !"0".equals(v) && !"false".equalsIgnoreCase(v);
+    }
+
+    static String version() {
+        try (InputStream in = JdiagCli.class.getResourceAsStream("/io/jdiag/cli/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@code jdiag --version}: the CLI's version, then the Java runtime it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                    "jdiag " + version(),
+                    "java " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")"};
+        }
+    }
+
+    /** For tests: runs {@code args} and captures both streams. */
+    static Result runCaptured(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static final class Result {
+        final int exitCode;
+        final String out;
+        final String err;
+
+        Result(int exitCode, String out, String err) {
+            this.exitCode = exitCode;
+            this.out = out;
+            this.err = err;
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.jdiag.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
+
+/**
+ * {@code make bench}: runs the benchmarks in forks without the agent and with it at
+ * {@code leaks.sample.rate} 1 and 0.01, measures time and allocation per operation (JMH's GC
+ * profiler), prints what the agent adds and writes the same table as Markdown to
+ * {@code benchmarks/target/results.md}, ready for {@code docs/performance.md}.
+ *
+ * <p>The forks of the configurations take turns (round-robin), so that load from anything else
+ * running on the machine spreads over all of them. System properties:
+ * <ul>
+ *   <li>{@code jdiag.agent.jar}: the agent; default {@code agent/target/jdiag-agent.jar} of the
+ *       repository this {@code benchmarks.jar} was built in</li>
+ *   <li>{@code bench.quick=true}: 1 fork, 2 + 2 iterations of 1 s: a smoke run, not a measurement</li>
+ *   <li>default: 3 forks per configuration, each 5 warmup + 5 measurement iterations of 1 s</li>
+ *   <li>{@code bench.include}: JMH regex of benchmarks to run; default every benchmark in this module</li>
+ *   <li>{@code bench.forks}, {@code bench.warmup}, {@code bench.iterations}, {@code bench.time}
+ *       (seconds per iteration): override the settings below</li>
+ *   <li>{@code bench.jvm}: the java binary of the forks; default the one running this driver</li>
+ *   <li>{@code bench.out}: the Markdown file; default {@code results.md} next to {@code benchmarks.jar}</li>
+ * </ul>
+ */
+public final class RunAll {
+    /** Fixed heap in every fork: no heap resizing in the middle of a measurement. */
+    private static final String[] FORK_JVM_ARGS = {"-Xms512m", "-Xmx512m"};
+    private static final String GC_NORM = "gc.alloc.rate.norm";
+    /** The aim of issue [1/9]: at most this much added per open+close at rate 0.01. */
+    private static final double AIM_NS = 1000;
+
+    private RunAll() {}
+
+    /** One set of forks: a name for the table and what it appends to the fork's command line. */
+    static final class Configuration {
+        final String name;
+        final String expect;
+        final List<String> jvmArgs;
+
+        Configuration(String name, String expect, List<String> jvmArgs) {
+            this.name = name;
+            this.expect = expect;
+            this.jvmArgs = jvmArgs;
+        }
+    }
+
+    /** Per-iteration results of all forks of one configuration. */
+    static final class Samples {
+        final ListStatistics ns = new ListStatistics();
+        final ListStatistics bytes = new ListStatistics();
+
+        Score score() {
+            return new Score(ns.getMean(), ns.getN() > 2 ? ns.getMeanErrorAt(0.999) : Double.NaN,
+                    bytes.getN() > 0 ? bytes.getMean() : Double.NaN);
+        }
+    }
+
+    /** Mean and 99.9% confidence half-width, as JMH reports them (NaN when too few samples). */
+    static final class Score {
+        final double ns;
+        final double nsError;
+        final double bytes;
+
+        Score(double ns, double nsError, double bytes) {
+            this.ns = ns;
+            this.nsError = nsError;
+            this.bytes = bytes;
+        }
+    }
+
+    public static void main(String[] args) throws RunnerException, IOException {
+        Path benchDir = benchmarksTargetDir();
+        Path agentJar = agentJar(benchDir);
+        boolean quick = Boolean.getBoolean("bench.quick");
+        int forks = Integer.getInteger("bench.forks", quick ? 1 : 3);
+        int warmup = Integer.getInteger("bench.warmup", quick ? 2 : 5);
+        int iterations = Integer.getInteger("bench.iterations", quick ? 2 : 5);
+        int seconds = Integer.getInteger("bench.time", 1);
+        String include = System.getProperty("bench.include", RunAll.class.getPackage().getName() + "\\..*Benchmark\\..*");
+        String jvm = System.getProperty("bench.jvm");
+        Path out = Paths.get(System.getProperty("bench.out", benchDir.resolve("results.md").toString()));
+
+        String agent = "-javaagent:" + agentJar;
+        List<Configuration> configurations = List.of(
+                new Configuration("no agent", AgentCheck.NONE, List.of()),
+                new Configuration("agent, leaks.sample.rate=1", AgentCheck.LEAKS_ON,
+                        List.of(agent + "=leaks.sample.rate=1,http.port=off")),
+                new Configuration("agent, leaks.sample.rate=0.01", AgentCheck.LEAKS_ON,
+                        List.of(agent + "=leaks.sample.rate=0.01,http.port=off")),
+                // Control: the agent and its other detectors, without the leaks hooks.
+                new Configuration("agent, leaks.enabled=false", AgentCheck.LEAKS_OFF,
+                        List.of(agent + "=leaks.enabled=false,http.port=off")));
+
+        // Configurations take turns, one fork each, round after round: load from anything else on
+        // the machine (a build, a test) then lands on all of them alike instead of on one.
+        // benchmark method -> configuration -> per-iteration samples
+        Map<String, Map<String, Samples>> samples = new TreeMap<>();
+        double loadBefore = loadAverage();
+        for (int round = 1; round <= forks; round++) {
+            for (Configuration c : configurations) {
+                System.out.println();
+                System.out.println("# jdiag bench: round " + round + "/" + forks + ", " + c.name + "  "
+                        + String.join(" ", c.jvmArgs));
+                List<String> append = new ArrayList<>(c.jvmArgs);
+                append.add("-D" + AgentCheck.PROPERTY + "=" + c.expect);
+                ChainedOptionsBuilder options = new OptionsBuilder()
+                        .include(include)
+                        .forks(1)
+                        .warmupIterations(warmup)
+                        .warmupTime(TimeValue.seconds(seconds))
+                        .measurementIterations(iterations)
+                        .measurementTime(TimeValue.seconds(seconds))
+                        .threads(1)
+                        .addProfiler(GCProfiler.class)
+                        .shouldFailOnError(true)
+                        .jvmArgs(FORK_JVM_ARGS)
+                        .jvmArgsAppend(append.toArray(new String[0]));
+                if (jvm != null) {
+                    options.jvm(jvm);
+                }
+                Collection<RunResult> results = new Runner(options.build()).run();
+                if (results.isEmpty()) {
+                    throw new IllegalStateException("no benchmark matched " + include);
+                }
+                for (RunResult r : results) {
+                    String method = r.getParams().getBenchmark();
+                    method = method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1);
+                    Samples s = samples.computeIfAbsent(method, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(c.name, k -> new Samples());
+                    for (BenchmarkResult b : r.getBenchmarkResults()) {
+                        for (IterationResult it : b.getIterationResults()) {
+                            s.ns.addValue(it.getPrimaryResult().getScore());
+                            Result<?> alloc = it.getSecondaryResults().get(GC_NORM);
+                            if (alloc != null) {
+                                s.bytes.addValue(alloc.getScore());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        double loadAfter = loadAverage();
+        Map<String, Map<String, Score>> scores = new TreeMap<>();
+        samples.forEach((method, byConfig) -> byConfig.forEach((config, s) ->
+                scores.computeIfAbsent(method, k -> new LinkedHashMap<>()).put(config, s.score())));
+
+        String settings = String.format(Locale.ROOT,
+                "%d fork(s) x (%d warmup + %d measurement iterations of %d s) per configuration, forks of the "
+                        + "configurations taking turns; 1 thread, mode avgt, -prof gc, forks with %s%s",
+                forks, warmup, iterations, seconds, String.join(" ", FORK_JVM_ARGS),
+                quick ? " (bench.quick: a smoke run, not a measurement)" : "");
+        String table = markdown(scores, configurations);
+        String report = "<!-- written by benchmarks/run.sh (io.jdiag.bench.RunAll) -->\n"
+                + "- date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "\n"
+                + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "\n"
+                + "- JDK: " + (jvm != null ? jvm : System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.runtime.version")) + "\n"
+                + "- JMH: " + settings + "\n"
+                + "- agent: `" + agentJar.getFileName() + "`, appended as `-javaagent:<jar>=<options>`\n\n"
+                + table
+                + verdict(scores, configurations);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.write(out, report.getBytes(StandardCharsets.UTF_8));
+        System.out.println();
+        System.out.println(report);
+        System.out.println("written to " + out);
+    }
+
+    static String markdown(Map<String, Map<String, Score>> scores, List<Configuration> configurations) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| benchmark | configuration | ns/op (± 99.9% CI) | ns added per op | ratio | B/op | B/op added |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        String baseline = configurations.get(0).name;
+        for (Map.Entry<String, Map<String, Score>> e : scores.entrySet()) {
+            Score base = e.getValue().get(baseline);
+            for (Configuration c : configurations) {
+                Score s = e.getValue().get(c.name);
+                if (s == null) {
+                    continue;
+                }
+                boolean isBase = c.name.equals(baseline);
+                sb.append("| ").append(e.getKey())
+                        .append(" | ").append(c.name)
+                        .append(" | ").append(withError(s.ns, s.nsError))
+                        .append(" | ").append(isBase || base == null ? "—"
+                                : withError(s.ns - base.ns, Math.hypot(s.nsError, base.nsError)))
+                        .append(" | ").append(base == null ? "—" : fmt("%.2f", s.ns / base.ns))
+                        .append(" | ").append(fmt("%.0f", s.bytes))
+                        .append(" | ").append(isBase || base == null ? "—" : fmt("%+.0f", s.bytes - base.bytes))
+                        .append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The issue's aim, checked on {@code openClose} at rate 0.01. */
+    static String verdict(Map<String, Map<String, Score>> scores, List<Configuration> configurations) {
+        Map<String, Score> openClose = scores.get("FileOpenCloseBenchmark.openClose");
+        if (openClose == null) {
+            return "";
+        }
+        Score base = openClose.get(configurations.get(0).name);
+        Score rate001 = openClose.get(configurations.get(2).name);
+        Score rate1 = openClose.get(configurations.get(1).name);
+        if (base == null || rate001 == null || rate1 == null) {
+            return "";
+        }
+        double added = rate001.ns - base.ns;
+        return fmt("%nAim (issue [1/9]): at most %.0f ns added per open+close at leaks.sample.rate=0.01: "
+                        + "measured %.0f ns, **%s**. At rate 1 an open+close costs %.0f ns more (%.2fx).%n",
+                AIM_NS, added, added <= AIM_NS ? "met" : "missed", rate1.ns - base.ns, rate1.ns / base.ns);
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static String withError(double v, double err) {
+        return Double.isNaN(err) ? fmt("%.0f", v) : fmt("%.0f ± %.0f", v, err);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    /** The directory holding this driver's jar ({@code benchmarks/target}), or the working directory. */
+    private static Path benchmarksTargetDir() {
+        try {
+            Path self = Paths.get(RunAll.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // benchmarks/target/benchmarks.jar, or benchmarks/target/classes when run from an IDE
+            return self.getParent();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Paths.get("").toAbsolutePath();
+        }
+    }
+
+    private static Path agentJar(Path benchDir) {
+        String configured = System.getProperty("jdiag.agent.jar");
+        Path jar;
+        if (configured != null) {
+            jar = Paths.get(configured);
+        } else {
+            // <repo>/benchmarks/target -> <repo>/agent/target/jdiag-agent.jar
+            Path repo = benchDir.toAbsolutePath().getParent().getParent();
+            jar = repo.resolve("agent/target/jdiag-agent.jar");
+        }
+        jar = jar.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new UncheckedIOException(new IOException("agent jar not found: " + jar
+                    + " (build it with benchmarks/run.sh, or pass -Djdiag.agent.jar=<path>)"));
+        }
+        return jar;
+    }
+}

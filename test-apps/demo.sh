@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# make demo: start the test service with the jdiag agent, drive traffic into its leaking and its
+# correct endpoints, let the garbage collector find the leaks, and print the findings report.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+agent="$root/agent/target/jdiag-agent.jar"
+service="$root/test-apps/service/target/jdiag-test-service.jar"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+jcmd="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+for f in "$agent" "$service"; do
+  [ -f "$f" ] || { echo "demo: $f is missing; run make build" >&2; exit 1; }
+done
+
+log="$(mktemp -t jdiag-demo.XXXXXX)"
+"$java" -javaagent:"$agent"=http.port=0 -jar "$service" --port 0 >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
+
+port=""
+for _ in $(seq 1 150); do
+  port="$(sed -n 's/^jdiag-test-service listening on port \([0-9]*\)$/\1/p' "$log")"
+  [ -n "$port" ] && break
+  kill -0 $pid 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.2
+done
+[ -n "$port" ] || { echo "demo: service did not start" >&2; cat "$log" >&2; exit 1; }
+
+endpoint=""
+for _ in $(seq 1 50); do
+  endpoint="$("$jcmd" $pid VM.system_properties 2>/dev/null | sed -n 's/^io.jdiag.agent.endpoint=//p' | sed 's/\\:/:/g')"
+  [ -n "$endpoint" ] && break
+  sleep 0.2
+done
+echo "demo: service pid $pid on http://127.0.0.1:$port/, jdiag endpoint $endpoint"
+
+echo "demo: 20 x GET /files/leak, 20 x GET /files/read, and one call to each other leaking and closing endpoint"
+for _ in $(seq 1 20); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/files/leak"
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/files/read"
+done
+for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak files/read-channel files/read-raf files/read-zip sockets/close; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
+done
+
+echo "demo: asking the JVM for a garbage collection (jcmd $pid GC.run), so unreachable resources are found"
+"$jcmd" $pid GC.run >/dev/null
+sleep 1
+echo
+curl -fsS "${endpoint}report?format=text"
+echo
+echo "demo: metrics (${endpoint}metrics):"
+curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"'
