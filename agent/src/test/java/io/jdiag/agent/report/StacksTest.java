@@ -1,0 +1,43 @@
+package io.jdiag.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StacksTest {
+    @Test
+    void siteIsTheFirstApplicationFrame() {
+        List<String> frames = List.of("java.io.FileInputStream.<init>(FileInputStream.java:159)",
+                "io.jdiag.testapp.FilesServlet.readWithoutClose(FilesServlet.java:116)",
+                "jakarta.servlet.http.HttpServlet.service(HttpServlet.java:527)");
+        // io.jdiag.* outside the agent's own packages is application code
+        assertThat(Stacks.site(frames)).isEqualTo("io.jdiag.testapp.FilesServlet.readWithoutClose(FilesServlet.java:116)");
+        assertThat(Stacks.site(List.of("java.lang.Thread.run(Thread.java:1)"))).isEqualTo("java.lang.Thread.run(Thread.java:1)");
+        assertThat(Stacks.site(List.of())).isEqualTo("unknown");
+    }
+
+    @Test
+    void agentFramesOnTopAreDroppedAndTheRestKeptWithoutModulePrefix() {
+        Throwable t = new Throwable();
+        t.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("io.jdiag.agent.detector.leaks.LeaksAnalyzer", "opened", "LeaksAnalyzer.java", 70),
+            new StackTraceElement("io.jdiag.bootstrap.LeaksHooks", "opened", "LeaksHooks.java", 40),
+            new StackTraceElement("app", "java.base", "17", "java.io.FileInputStream", "<init>", "FileInputStream.java", 159),
+            new StackTraceElement("com.example.App", "main", null, -1),
+        });
+        assertThat(Stacks.frames(t)).containsExactly("java.io.FileInputStream.<init>(FileInputStream.java:159)",
+                "com.example.App.main(Unknown Source)");
+    }
+
+    @Test
+    void framesAreBounded() {
+        StackTraceElement[] many = new StackTraceElement[500];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = new StackTraceElement("com.example.Deep", "call" + i, "Deep.java", i);
+        }
+        Throwable t = new Throwable();
+        t.setStackTrace(many);
+        assertThat(Stacks.frames(t)).hasSize(Stacks.MAX_FRAMES).startsWith("com.example.Deep.call0(Deep.java:0)");
+    }
+}
