@@ -11,9 +11,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * Entry point of the test service: {@code java -jar jdiag-test-service.jar [--port N]}.
@@ -43,6 +49,15 @@ public final class ServiceMain implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
     String host;
 
+    @Option(names = "--max-threads", defaultValue = "" + MAX_THREADS, paramLabel = "N",
+            description = "Most Jetty worker threads (default: ${DEFAULT-VALUE}); small values make saturation easy to provoke.")
+    int maxThreads;
+
+    @Option(names = "--load-jdk-classes", defaultValue = "0", paramLabel = "N",
+            description = "At start-up, load (without initializing) up to N classes of java.base, so that attach"
+                    + " time can be measured on a JVM with many loaded classes (default: ${DEFAULT-VALUE}).")
+    int loadJdkClasses;
+
     private Server server;
     private LoopbackEchoServer echoServer;
     private ServiceData data;
@@ -61,6 +76,9 @@ public final class ServiceMain implements Callable<Integer> {
         // Registered before start() so that a failed start (e.g. port in use, then System.exit(1) in main)
         // also cleans up whatever was already created, such as the data directory.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "service-shutdown"));
+        if (loadJdkClasses > 0) {
+            System.err.println("jdiag-test-service: loaded " + loadJdkClasses(loadJdkClasses) + " java.base classes");
+        }
         int actualPort = start();
         System.out.println(LISTENING_PREFIX + actualPort);
         System.out.flush();
@@ -76,7 +94,8 @@ public final class ServiceMain implements Callable<Integer> {
         // One servlet per failure mode, each under its own prefix mapping (findings are attributed to it).
         List<RoutedServlet> groups = List.of(
                 new FilesServlet(data),
-                new SocketsServlet(echoServer));
+                new SocketsServlet(echoServer),
+                new SlowServlet());
 
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.add(new Endpoint("/", "this list"));
@@ -88,7 +107,7 @@ public final class ServiceMain implements Callable<Integer> {
         addServlet(context, new HealthServlet(), HealthServlet.MAPPING);
         groups.forEach(g -> addServlet(context, g, g.mapping()));
 
-        QueuedThreadPool threadPool = new QueuedThreadPool(MAX_THREADS);
+        QueuedThreadPool threadPool = new QueuedThreadPool(maxThreads);
         threadPool.setName(THREAD_POOL_NAME);
         server = new Server(threadPool);
         ServerConnector connector = new ServerConnector(server);
@@ -102,8 +121,31 @@ public final class ServiceMain implements Callable<Integer> {
         return connector.getLocalPort();
     }
 
+    /** Loads up to {@code max} classes of java.base, listed from the jrt:/ file system, without initializing them. */
+    static int loadJdkClasses(int max) throws IOException {
+        String prefix = "/modules/java.base/";
+        int loaded = 0;
+        try (Stream<Path> files = Files.walk(FileSystems.getFileSystem(URI.create("jrt:/")).getPath(prefix))) {
+            for (Iterator<Path> it = files.iterator(); it.hasNext() && loaded < max; ) {
+                String file = it.next().toString();
+                if (file.endsWith(".class") && !file.endsWith("module-info.class")) {
+                    String name = file.substring(prefix.length(), file.length() - ".class".length()).replace('/', '.');
+                    try {
+                        Class.forName(name, false, ServiceMain.class.getClassLoader());
+                        loaded++;
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // not loadable on its own (e.g. needs a missing optional module); skip it
+                    }
+                }
+            }
+        }
+        return loaded;
+    }
+
     private static void addServlet(ServletContextHandler context, HttpServlet servlet, String mapping) {
-        context.addServlet(new ServletHolder(servlet.getClass().getSimpleName(), servlet), mapping);
+        ServletHolder holder = new ServletHolder(servlet.getClass().getSimpleName(), servlet);
+        holder.setAsyncSupported(true); // SlowServlet's async endpoint; harmless for the others
+        context.addServlet(holder, mapping);
     }
 
     /** Stops everything started by {@link #start()}; safe to call more than once. */

@@ -1,0 +1,98 @@
+package io.jdiag.agent.detector.http;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.jdiag.agent.core.TypeInstrumentation;
+import io.jdiag.bootstrap.HttpHooks;
+import java.util.List;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Netty HTTP servers ({@code HttpServerCodec}, or {@code HttpRequestDecoder} + {@code HttpResponseEncoder}):
+ * a request starts when the decoder emits an {@code HttpRequest} and ends when the encoder writes
+ * the response's {@code LastHttpContent}. The in-flight request is kept in a channel attribute;
+ * while the decoder hands a read to the handlers after it, the request's route is current on the
+ * event-loop thread, so findings raised by those handlers carry it.
+ */
+public final class NettyServerInstrumentation implements TypeInstrumentation {
+    static final String DECODER = "io.netty.handler.codec.http.HttpObjectDecoder";
+    static final String TO_MESSAGE_DECODER = "io.netty.handler.codec.ByteToMessageDecoder";
+    static final String ENCODER = "io.netty.handler.codec.http.HttpObjectEncoder";
+    static final String ATTRIBUTE = "io.jdiag.http.inflight";
+
+    @Override
+    public ElementMatcher<? super TypeDescription> typeMatcher() {
+        return namedOneOf(DECODER, TO_MESSAGE_DECODER, ENCODER);
+    }
+
+    @Override
+    public void transform(AdviceTarget advice) {
+        String self = NettyServerInstrumentation.class.getName();
+        advice.apply(named("decode").and(takesArguments(3)).and(not(isAbstract())), self + "$DecodeAdvice");
+        advice.apply(named("channelRead").and(takesArguments(2)), self + "$ChannelReadAdvice");
+        advice.apply(named("write").and(takesArguments(3)), self + "$WriteAdvice");
+    }
+
+    public static class DecodeAdvice {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This Object decoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx,
+                                @Advice.Argument(2) List<Object> out) {
+            if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder) {
+                for (int i = 0; i < out.size(); i++) {
+                    Object msg = out.get(i);
+                    if (msg instanceof io.netty.handler.codec.http.HttpRequest) {
+                        io.netty.handler.codec.http.HttpRequest request = (io.netty.handler.codec.http.HttpRequest) msg;
+                        Object inFlight = HttpHooks.nettyRequest(request.method().name(), request.uri());
+                        if (inFlight != null) {
+                            ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE)).set(inFlight);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public static class ChannelReadAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object decoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx) {
+            if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder) {
+                HttpHooks.nettyRead(ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE)).get());
+            }
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This Object decoder) {
+            if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder) {
+                HttpHooks.nettyReadDone();
+            }
+        }
+    }
+
+    public static class WriteAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object encoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx,
+                                 @Advice.Argument(1) Object msg) {
+            if (encoder instanceof io.netty.handler.codec.http.HttpResponseEncoder) {
+                boolean last = msg instanceof io.netty.handler.codec.http.LastHttpContent;
+                boolean head = msg instanceof io.netty.handler.codec.http.HttpResponse;
+                if (head || last) {
+                    io.netty.util.Attribute<Object> attribute = ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE));
+                    Object inFlight = attribute.get();
+                    if (inFlight != null) {
+                        HttpHooks.nettyWrite(inFlight,
+                                head ? ((io.netty.handler.codec.http.HttpResponse) msg).status().code() : -1, last);
+                        if (last) {
+                            attribute.compareAndSet(inFlight, null);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.jdiag.agent.detector.http;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Route templates: {@code GET /users/*}, never a raw path with ids. A servlet's mapping is used
+ * when the container tells it (prefix mappings); otherwise the path is normalised (ids, UUIDs and
+ * long hex or numeric segments become {@code *}). At most {@code maxRoutes} distinct routes per
+ * table; beyond, everything new is {@code METHOD other}, so label cardinality stays bounded.
+ */
+final class RouteTemplates {
+    static final String OTHER = "other";
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+    private static final Pattern ID_SEGMENT = Pattern.compile(
+            "[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|.*[0-9].*[0-9].*[0-9].*|.{41,}");
+
+    private final int maxRoutes;
+    /** Raw key → canonical route string; the canonical strings are the only ones handed out, so they can be compared by identity. */
+    private final ConcurrentHashMap<String, String> routes = new ConcurrentHashMap<>();
+
+    RouteTemplates(int maxRoutes) {
+        this.maxRoutes = maxRoutes;
+    }
+
+    /**
+     * For a servlet: its mapping pattern when known ({@code /files/*}, {@code *.jsp}, {@code /} for
+     * the default servlet); otherwise a prefix mapping from servlet path + path info, or else the
+     * normalised path.
+     */
+    String servlet(String method, String contextPath, String mappingPattern, String servletPath, String pathInfo) {
+        String ctx = contextPath == null ? "" : contextPath;
+        String template;
+        if (mappingPattern != null) {
+            template = ctx + (mappingPattern.isEmpty() ? "/" : mappingPattern.startsWith("*.") ? "/" + mappingPattern : mappingPattern);
+        } else {
+            String sp = servletPath == null ? "" : servletPath;
+            template = pathInfo != null ? ctx + sp + "/*" : ctx + (sp.isEmpty() ? "/" : normalize(sp));
+        }
+        return bound(method, template);
+    }
+
+    /** For a raw request URI (Netty): query dropped, path normalised. */
+    String uri(String method, String uri) {
+        String path = uri == null ? "/" : uri;
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        if (path.startsWith("http://") || path.startsWith("https://")) { // absolute-form request target
+            int slash = path.indexOf('/', path.indexOf("//") + 2);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        return bound(method, normalize(path));
+    }
+
+    private String bound(String method, String template) {
+        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(m)) {
+            m = "OTHER";
+        }
+        String key = m + " " + template;
+        String known = routes.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (routes.size() >= maxRoutes) {
+            String other = m + " " + OTHER;
+            return routes.computeIfAbsent(other, k -> k);
+        }
+        return routes.computeIfAbsent(key, k -> k);
+    }
+
+    static String normalize(String path) {
+        if (path.isEmpty() || path.equals("/")) {
+            return "/";
+        }
+        StringBuilder out = new StringBuilder(path.length());
+        int start = path.charAt(0) == '/' ? 1 : 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            String segment = path.substring(start, end);
+            out.append('/');
+            out.append(ID_SEGMENT.matcher(segment).matches() ? "*" : segment);
+            start = end + 1;
+            if (end == path.length()) {
+                break;
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code GET /files/*} → {@code /files/*}: the metric's route label (the method has its own label). */
+    static String template(String route) {
+        int space = route.indexOf(' ');
+        return space < 0 ? route : route.substring(space + 1);
+    }
+
+    static String method(String route) {
+        int space = route.indexOf(' ');
+        return space < 0 ? "OTHER" : route.substring(0, space);
+    }
+}
