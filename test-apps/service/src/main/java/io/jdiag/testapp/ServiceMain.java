@@ -36,6 +36,8 @@ public final class ServiceMain implements Callable<Integer> {
 
     /** Prefix of the single stdout line announcing the port. Keep in sync with the test harness. */
     public static final String LISTENING_PREFIX = "jdiag-test-service listening on port ";
+    /** Printed before {@link #LISTENING_PREFIX} when {@code --netty-port} is given. */
+    public static final String NETTY_LISTENING_PREFIX = "jdiag-test-service netty listening on port ";
 
     /** Thread pool name and size: the agent's pool/thread findings in the tests refer to them. */
     static final String THREAD_POOL_NAME = "qtp-service";
@@ -49,6 +51,10 @@ public final class ServiceMain implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
     String host;
 
+    @Option(names = "--netty-port", defaultValue = "-1", paramLabel = "PORT",
+            description = "Also serve a Netty HTTP server on this port (0 = a free one; default: none).")
+    int nettyPort;
+
     @Option(names = "--max-threads", defaultValue = "" + MAX_THREADS, paramLabel = "N",
             description = "Most Jetty worker threads (default: ${DEFAULT-VALUE}); small values make saturation easy to provoke.")
     int maxThreads;
@@ -61,6 +67,7 @@ public final class ServiceMain implements Callable<Integer> {
     private Server server;
     private LoopbackEchoServer echoServer;
     private ServiceData data;
+    private NettyService netty;
 
     public static void main(String[] args) {
         int rc = new CommandLine(new ServiceMain()).execute(args);
@@ -80,6 +87,10 @@ public final class ServiceMain implements Callable<Integer> {
             System.err.println("jdiag-test-service: loaded " + loadJdkClasses(loadJdkClasses) + " java.base classes");
         }
         int actualPort = start();
+        if (nettyPort >= 0) {
+            netty = NettyService.start(host, nettyPort, data.dir().resolve("a.txt"));
+            System.out.println(NETTY_LISTENING_PREFIX + netty.port());
+        }
         System.out.println(LISTENING_PREFIX + actualPort);
         System.out.flush();
         server.join();
@@ -150,6 +161,9 @@ public final class ServiceMain implements Callable<Integer> {
 
     /** Stops everything started by {@link #start()}; safe to call more than once. */
     void stop() {
+        if (netty != null) {
+            netty.close();
+        }
         try {
             if (server != null) {
                 server.stop();
