@@ -1,0 +1,55 @@
+package io.jdiag.agent.detector.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RouteTemplatesTest {
+    private final RouteTemplates routes = new RouteTemplates(100);
+
+    @Test
+    void servletMappingsBecomeTemplates() {
+        assertThat(routes.servlet("GET", "", "/files/*", "/files", "/leak")).isEqualTo("GET /files/*");
+        assertThat(routes.servlet("GET", "/shop", "/files/*", "/files", "/leak")).isEqualTo("GET /shop/files/*");
+        assertThat(routes.servlet("POST", "", "/health", "/health", null)).isEqualTo("POST /health");
+        assertThat(routes.servlet("GET", "", "/", "/users/42", null)).isEqualTo("GET /");
+        assertThat(routes.servlet("GET", "", "*.jsp", "/a/b.jsp", null)).isEqualTo("GET /*.jsp");
+        assertThat(routes.servlet("GET", "/ctx", "", "", null)).isEqualTo("GET /ctx/");
+    }
+
+    @Test
+    void withoutTheMappingApiPrefixMappingsAndNormalisedPathsAreUsed() {
+        assertThat(routes.servlet("GET", "", null, "/files", "/leak/7")).isEqualTo("GET /files/*");
+        assertThat(routes.servlet("GET", "", null, "/users/12345", null)).isEqualTo("GET /users/*");
+        assertThat(routes.servlet("GET", "", null, "", null)).isEqualTo("GET /");
+    }
+
+    @Test
+    void rawPathsLoseIdsAndQueries() {
+        assertThat(routes.uri("GET", "/users/123?x=1")).isEqualTo("GET /users/*");
+        assertThat(routes.uri("GET", "/orders/550e8400-e29b-41d4-a716-446655440000/items")).isEqualTo("GET /orders/*/items");
+        assertThat(routes.uri("GET", "/blobs/deadbeefdeadbeefcafe")).isEqualTo("GET /blobs/*");
+        assertThat(routes.uri("GET", "/v1/hello")).isEqualTo("GET /v1/hello");
+        assertThat(routes.uri("GET", "http://example.org:8080/a/1?q")).isEqualTo("GET /a/*");
+        assertThat(routes.uri("GET", "/")).isEqualTo("GET /");
+        assertThat(routes.uri("brew", "/pot")).isEqualTo("OTHER /pot");
+    }
+
+    @Test
+    void cardinalityIsBounded() {
+        RouteTemplates small = new RouteTemplates(3);
+        small.uri("GET", "/a");
+        small.uri("GET", "/b");
+        small.uri("GET", "/c");
+        assertThat(small.uri("GET", "/d")).isEqualTo("GET other");
+        assertThat(small.uri("GET", "/a")).isEqualTo("GET /a");
+        // the same route is the same String instance: cheap to compare, nothing retained per request
+        assertThat(small.uri("GET", "/a")).isSameAs(small.uri("GET", "/a?x"));
+    }
+
+    @Test
+    void templateAndMethodSplit() {
+        assertThat(RouteTemplates.template("GET /files/*")).isEqualTo("/files/*");
+        assertThat(RouteTemplates.method("GET /files/*")).isEqualTo("GET");
+    }
+}
