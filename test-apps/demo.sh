@@ -14,7 +14,7 @@ done
 log="$(mktemp -t jdiag-demo.XXXXXX)"
 "$java" -javaagent:"$agent"=http.port=0 -jar "$service" --port 0 >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 
 port=""
 for _ in $(seq 1 150); do

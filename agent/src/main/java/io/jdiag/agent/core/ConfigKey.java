@@ -194,8 +194,8 @@ public enum ConfigKey {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(expected);
         }
-        if (n < 0 || n > Long.MAX_VALUE / unit) {
-            throw new IllegalArgumentException(expected);
+        if (n <= 0 || n > Long.MAX_VALUE / unit) {
+            throw new IllegalArgumentException(expected + " (more than zero)");
         }
         return n * unit;
     }

@@ -1,7 +1,7 @@
 package io.jdiag.agent.core;
 
 import java.util.concurrent.atomic.LongAdder;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
  * Hands events from application threads to the one agent thread. Bounded: when full, the event
@@ -14,11 +14,13 @@ public final class EventPipeline {
         void handle();
     }
 
-    private final MpscArrayQueue<AgentEvent> queue;
+    // The atomic (field-updater) variant: the Unsafe-based one makes JDK 24+ print deprecation
+    // warnings into the application's stderr, for no gain at this queue's rates.
+    private final MpscAtomicArrayQueue<AgentEvent> queue;
     private final LongAdder dropped = new LongAdder();
 
     public EventPipeline(int capacity) {
-        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+        this.queue = new MpscAtomicArrayQueue<>(Math.max(2, capacity));
     }
 
     /** From any thread. @return false when the event was dropped. */

@@ -65,7 +65,11 @@ public final class Endpoint implements AutoCloseable {
             http.setExecutor(executor);
             HTTPServer.Builder builder = new HTTPServer.Builder()
                     .withHttpServer(http)
-                    .withRegistry(registry);
+                    .withRegistry(registry)
+                    // The JDK server's dispatcher thread inherits daemon status from the thread that
+                    // starts it; simpleclient starts it from a non-daemon thread unless told, and a
+                    // non-daemon dispatcher would keep the JVM alive after the application's main returns.
+                    .withDaemonThreads(true);
             if (auth != null) {
                 builder.withAuthenticator(auth);
             }

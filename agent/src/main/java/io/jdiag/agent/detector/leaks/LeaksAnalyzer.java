@@ -223,8 +223,9 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
             return false;
         }
         for (String f : frames) {
+            // class loaders' jars, and jars the JDK caches for jar: URLs (resources, getResource)
             if (f.startsWith("jdk.internal.loader.") || f.startsWith("java.net.URLClassLoader")
-                    || f.startsWith("sun.misc.URLClassPath")) {
+                    || f.startsWith("sun.misc.URLClassPath") || f.startsWith("sun.net.www.protocol.jar.")) {
                 return true;
             }
         }

@@ -39,6 +39,23 @@ class AgentRobustnessIT {
         }
     }
 
+    /** A batch job or CLI with the agent must end when its main returns: no agent thread may keep the JVM alive. */
+    @Test
+    void theJvmExitsWhenMainReturns() throws Exception {
+        Path javaBin = Paths.javaHome().resolve("bin").resolve("java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-javaagent:" + Paths.agentJar() + "=http.port=0",
+                "-jar", Paths.serviceJar().toString(), "--help")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        boolean exited = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        assertThat(exited).as("JVM exited; output:\n" + new String(out)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
     @Test
     void takenPortLosesOnlyTheEndpointAndReportDirKeepsWorking(@TempDir Path reports) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
