@@ -40,6 +40,7 @@ final class WorkerPools {
         final Method idle;
         final Method queued;
         final Method queue;
+        final Method threadFactory;
 
         Getters(Class<?> type) {
             name = find(type, "getName");
@@ -48,6 +49,7 @@ final class WorkerPools {
             idle = find(type, "getIdleThreads");
             queued = find(type, "getQueueSize");
             queue = find(type, "getQueue");
+            threadFactory = find(type, "getThreadFactory");
         }
 
         private static Method find(Class<?> type, String name) {
@@ -68,6 +70,29 @@ final class WorkerPools {
         }
     };
 
+    private final ClassValue<java.lang.reflect.Field> namePrefixFields = new ClassValue<java.lang.reflect.Field>() {
+        @Override
+        protected java.lang.reflect.Field computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field f = c.getDeclaredField("namePrefix");
+                    if (f.getType() == String.class) {
+                        f.setAccessible(true);
+                        return f;
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // not here
+                }
+            }
+            return null;
+        }
+    };
+
+    private String namePrefix(Object threadFactory) throws IllegalAccessException {
+        java.lang.reflect.Field f = threadFactory == null ? null : namePrefixFields.get(threadFactory.getClass());
+        return f == null ? null : (String) f.get(threadFactory);
+    }
+
     /** @return null when the pool cannot be read (stopped, or an unknown shape) */
     State read(Object pool, String server) {
         try {
@@ -86,7 +111,17 @@ final class WorkerPools {
                 queued = 0;
             }
             int idle = g.idle != null ? ((Number) g.idle.invoke(pool)).intValue() : Math.max(0, max - busy);
-            String name = g.name != null ? String.valueOf(g.name.invoke(pool)) : server + "-" + Integer.toHexString(System.identityHashCode(pool));
+            if (g.name != null) {
+                String name = String.valueOf(g.name.invoke(pool));
+                return new State(server, name, name + "-", busy, max, idle, queued);
+            }
+            // Tomcat's ThreadPoolExecutor has no name; its TaskThreadFactory holds the threads' prefix
+            String prefix = g.threadFactory == null ? null : namePrefix(g.threadFactory.invoke(pool));
+            if (prefix != null && !prefix.isEmpty()) {
+                String name = prefix.endsWith("-") ? prefix.substring(0, prefix.length() - 1) : prefix;
+                return new State(server, name, prefix, busy, max, idle, queued);
+            }
+            String name = server + "-" + Integer.toHexString(System.identityHashCode(pool));
             return new State(server, name, name + "-", busy, max, idle, queued);
         } catch (Throwable t) {
             return null;
