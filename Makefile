@@ -12,11 +12,11 @@ build:
 ## Unit tests, then every integration test on the default JDK (17) and again on JDK 25.
 test:
 	@if [ -z "$(JDK25_HOME)" ]; then echo "make test: no JDK 25 under /usr/lib/jvm; set JDK25_HOME=/path/to/jdk-25" >&2; exit 1; fi
-	$(MVN) install -Djdk25.home=$(JDK25_HOME)
+	$(MVN) clean install -Djdk25.home=$(JDK25_HOME)
 
 ## The same without the JDK 25 pass, for a quicker loop while developing.
 test-jdk17:
-	$(MVN) install
+	$(MVN) clean install
 
 ## Builds, starts the test service with the agent, drives its faulty endpoints, prints the report.
 demo: build
