@@ -14,8 +14,10 @@ public interface TypeInstrumentation {
     void transform(AdviceTarget advice);
 
     /**
-     * Class names that exist on every supported JDK and must be transformed when loaded; the
-     * installer says so on stderr when one was not, so a user learns a detector is blind.
+     * Classes (of the JDK, or of the library this instrumentation targets) that must be
+     * transformed when they are loaded; the installer says so on stderr when one was not, so a
+     * user learns a detector is blind. {@code AdviceContractTest} also checks each advice's
+     * method matcher against them.
      */
     default List<String> requiredTypes() {
         return Collections.emptyList();

@@ -38,16 +38,40 @@ public final class Stacks {
     }
 
     /**
-     * The first frame that belongs to the application rather than the JDK or the agent: the line
-     * a user would fix. Falls back to the first frame when the stack is JDK-only.
+     * Packages of HTTP client libraries and thin wrappers over them: code that opens resources and
+     * makes calls on the application's behalf, never the line a user fixes.
      */
-    public static String site(List<String> frames) {
-        for (String f : frames) {
-            if (!isPlatformFrame(f)) {
-                return f;
+    static final String[] LIBRARY_PREFIXES = {
+        "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "kotlin.", "retrofit2.", "feign.",
+        "org.springframework.web.client.", "org.springframework.http.client.",
+    };
+
+    public static boolean isLibraryFrame(String frame) {
+        for (String p : LIBRARY_PREFIXES) {
+            if (frame.startsWith(p)) {
+                return true;
             }
         }
-        return frames.isEmpty() ? "unknown" : frames.get(0);
+        return false;
+    }
+
+    /**
+     * The first frame that belongs to the application rather than the JDK, the agent or a client
+     * library: the line a user would fix. Falls back to the first non-JDK frame, then the first frame.
+     */
+    public static String site(List<String> frames) {
+        String firstNonPlatform = null;
+        for (String f : frames) {
+            if (!isPlatformFrame(f)) {
+                if (!isLibraryFrame(f)) {
+                    return f;
+                }
+                if (firstNonPlatform == null) {
+                    firstNonPlatform = f;
+                }
+            }
+        }
+        return firstNonPlatform != null ? firstNonPlatform : frames.isEmpty() ? "unknown" : frames.get(0);
     }
 
     /** The agent's own packages; not {@code io.jdiag.} as a whole, which an application may use too. */

@@ -39,10 +39,19 @@ class AdviceContractTest {
                 ti.transform((methods, advice) -> applied.add(new Applied(methods, advice)));
                 assertThat(applied).as(ti.getClass().getName()).isNotEmpty();
                 for (Applied a : applied) {
-                    // each advice must find its methods in at least one of the types it is meant for
+                    // Each advice must find its methods in at least one of the types it is meant for
+                    // that this test's class path has (the JDK, and the libraries the agent compiles against).
                     List<MethodDescription> matched = new ArrayList<>();
+                    boolean anyLoadable = false;
                     for (String typeName : ti.requiredTypes()) {
-                        TypeDescription type = TypeDescription.ForLoadedType.of(Class.forName(typeName, false, null));
+                        Class<?> loaded;
+                        try {
+                            loaded = Class.forName(typeName, false, AdviceContractTest.class.getClassLoader());
+                        } catch (ClassNotFoundException notOnThisClassPath) {
+                            continue;
+                        }
+                        anyLoadable = true;
+                        TypeDescription type = TypeDescription.ForLoadedType.of(loaded);
                         assertThat(ti.typeMatcher().matches(type)).as(typeName).isTrue();
                         for (MethodDescription m : type.getDeclaredMethods()) {
                             if (a.methods.matches(m)) {
@@ -50,8 +59,10 @@ class AdviceContractTest {
                             }
                         }
                     }
-                    assertThat(matched).as(a.advice + " on " + ti.requiredTypes()).isNotEmpty();
-                    checkAdvice(Class.forName(a.advice), matched.stream().allMatch(MethodDescription::isConstructor));
+                    if (anyLoadable) {
+                        assertThat(matched).as(a.advice + " on " + ti.requiredTypes()).isNotEmpty();
+                    }
+                    checkAdvice(Class.forName(a.advice), !anyLoadable || matched.stream().allMatch(MethodDescription::isConstructor));
                     checked++;
                 }
             }

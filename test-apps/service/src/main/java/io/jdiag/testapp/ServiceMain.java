@@ -106,7 +106,8 @@ public final class ServiceMain implements Callable<Integer> {
         List<RoutedServlet> groups = List.of(
                 new FilesServlet(data),
                 new SocketsServlet(echoServer),
-                new SlowServlet());
+                new SlowServlet(),
+                new ClientsServlet());
 
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.add(new Endpoint("/", "this list"));

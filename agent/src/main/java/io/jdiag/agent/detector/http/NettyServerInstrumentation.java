@@ -39,6 +39,11 @@ public final class NettyServerInstrumentation implements TypeInstrumentation {
         advice.apply(named("write").and(takesArguments(3)), self + "$WriteAdvice");
     }
 
+    @Override
+    public List<String> requiredTypes() {
+        return java.util.Arrays.asList(DECODER, TO_MESSAGE_DECODER, ENCODER);
+    }
+
     public static class DecodeAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.This Object decoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx,

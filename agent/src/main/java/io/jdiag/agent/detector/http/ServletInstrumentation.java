@@ -49,6 +49,11 @@ public final class ServletInstrumentation {
             advice.apply(service("jakarta.servlet.ServletRequest"), Jakarta.class.getName() + "$ServiceAdvice");
         }
 
+        @Override
+        public java.util.List<String> requiredTypes() {
+            return java.util.Collections.singletonList("jakarta.servlet.http.HttpServlet");
+        }
+
         public static class ServiceAdvice {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void enter(@Advice.Argument(0) jakarta.servlet.ServletRequest request,
@@ -93,6 +98,11 @@ public final class ServletInstrumentation {
         @Override
         public void transform(AdviceTarget advice) {
             advice.apply(service("javax.servlet.ServletRequest"), Javax.class.getName() + "$ServiceAdvice");
+        }
+
+        @Override
+        public java.util.List<String> requiredTypes() {
+            return java.util.Collections.singletonList("javax.servlet.http.HttpServlet");
         }
 
         public static class ServiceAdvice {

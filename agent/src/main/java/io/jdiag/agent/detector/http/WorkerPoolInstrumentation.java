@@ -29,6 +29,11 @@ public final class WorkerPoolInstrumentation implements TypeInstrumentation {
         advice.apply(isConstructor(), WorkerPoolInstrumentation.class.getName() + "$CreatedAdvice");
     }
 
+    @Override
+    public java.util.List<String> requiredTypes() {
+        return java.util.Arrays.asList(JETTY, TOMCAT);
+    }
+
     public static class CreatedAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object pool) {

@@ -124,6 +124,15 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
                 return "ServerSocketChannel";
             case "sun.nio.ch.FileChannelImpl":
                 return "FileChannel";
+            // http_response: the object tracked is the one holding the connection
+            case "org.apache.http.impl.execchain.ConnectionHolder":
+            case "org.apache.hc.client5.http.impl.classic.InternalExecRuntime":
+                return "CloseableHttpResponse";
+            case "okhttp3.internal.connection.RealCall":
+                return "okhttp3.Response";
+            case "sun.net.www.http.HttpClient":
+            case "sun.net.www.protocol.https.HttpsClient":
+                return "HttpURLConnection response";
             default:
                 int dot = name.lastIndexOf('.');
                 return dot < 0 ? name : name.substring(dot + 1);
@@ -158,6 +167,11 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
                 continue;
             }
             List<String> frames = Stacks.frames(r.openedAt);
+            if (r.type == ResourceType.SOCKET && isKeepAliveSocket(frames)) {
+                // HttpURLConnection's pooled socket: its leak is reported as the http_response that
+                // held it; the socket's own opener may be an innocent earlier caller of the pool.
+                continue;
+            }
             String site = Stacks.site(frames);
             String where = r.route != null ? r.route : method(site);
             findings.accept(new FindingEvent("leaks", "unclosed_resource", r.type.label + " " + r.api + " " + site)
@@ -171,6 +185,15 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
                     .detail("site", site));
         }
         return n;
+    }
+
+    private static boolean isKeepAliveSocket(List<String> frames) {
+        for (String f : frames) {
+            if (f.startsWith("sun.net.www.http.HttpClient.openServer")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}. */

@@ -30,7 +30,10 @@ public final class LeaksDetector implements Detector {
     @Override
     public List<TypeInstrumentation> instrumentations() {
         return Arrays.asList(new FileStreamInstrumentation(), new FileChannelInstrumentation(),
-                new SocketImplInstrumentation(), new SocketChannelInstrumentation(), new ZipFileInstrumentation());
+                new SocketImplInstrumentation(), new SocketChannelInstrumentation(), new ZipFileInstrumentation(),
+                new UrlConnectionResponseInstrumentation(), new UrlConnectionKeepAliveInstrumentation(),
+                new Apache4ResponseInstrumentation(), new Apache4ConnectionHolderInstrumentation(),
+                new Apache5ResponseInstrumentation(), new Apache5ExecRuntimeInstrumentation(), new OkHttpResponseInstrumentation());
     }
 
     @Override
