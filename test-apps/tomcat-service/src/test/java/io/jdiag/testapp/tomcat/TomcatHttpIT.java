@@ -1,14 +1,14 @@
 package io.jdiag.testapp.tomcat;
 
-import static io.jdiag.testapp.tomcat.harness.AgentEndpoint.findings;
-import static io.jdiag.testapp.tomcat.harness.AgentEndpoint.sample;
-import static io.jdiag.testapp.tomcat.harness.AgentEndpoint.stackContains;
+import static io.jdiag.testapp.harness.AgentEndpoint.findings;
+import static io.jdiag.testapp.harness.AgentEndpoint.sample;
+import static io.jdiag.testapp.harness.AgentEndpoint.stackContains;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jdiag.testapp.tomcat.harness.AgentEndpoint;
-import io.jdiag.testapp.tomcat.harness.Paths;
-import io.jdiag.testapp.tomcat.harness.ServiceProcess;
+import io.jdiag.testapp.harness.AgentEndpoint;
+import io.jdiag.testapp.harness.Paths;
+import io.jdiag.testapp.harness.ServiceProcess;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -1,13 +1,13 @@
 package io.jdiag.testapp.tomcat;
 
-import static io.jdiag.testapp.tomcat.harness.AgentEndpoint.findings;
-import static io.jdiag.testapp.tomcat.harness.AgentEndpoint.sample;
+import static io.jdiag.testapp.harness.AgentEndpoint.findings;
+import static io.jdiag.testapp.harness.AgentEndpoint.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jdiag.testapp.tomcat.harness.AgentEndpoint;
-import io.jdiag.testapp.tomcat.harness.Paths;
-import io.jdiag.testapp.tomcat.harness.ServiceProcess;
+import io.jdiag.testapp.harness.AgentEndpoint;
+import io.jdiag.testapp.harness.Paths;
+import io.jdiag.testapp.harness.ServiceProcess;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

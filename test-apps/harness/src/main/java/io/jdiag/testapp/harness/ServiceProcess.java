@@ -1,6 +1,5 @@
-package io.jdiag.testapp.tomcat.harness;
+package io.jdiag.testapp.harness;
 
-import io.jdiag.testapp.tomcat.TomcatServiceMain;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -36,14 +35,15 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The service is started as {@code <java> [jvm args] -jar <service jar> --port 0 [service args]}; the
- * actual port is taken from the {@code "jdiag-test-tomcat-service listening on port <n>"} line on its stdout.
+ * actual port is taken from the {@code "jdiag-test-<name> listening on port <n>"} line on its stdout
+ * (every test app prints one; lines such as {@code "... netty listening on port"} are not it).
  * Both output streams are captured in memory for the whole life of the process.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     /** The line the service prints once it listens (a complete line, so the port number is complete too). */
     private static final Pattern LISTENING =
-            Pattern.compile(Pattern.quote(TomcatServiceMain.LISTENING_PREFIX) + "(\\d+)\\r?\\n");
+            Pattern.compile("(?m)^jdiag-test-[a-z-]+ listening on port (\\d+)\\r?$");
 
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** How long {@link #close()} waits after SIGTERM before killing the process. */
@@ -163,7 +163,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (!Files.isExecutable(java)) {
                 throw new IllegalStateException("no java executable at " + java);
             }
-            Paths.requireFile(serviceJar, "run `mvn package` in test-apps/tomcat-service");
+            Paths.requireFile(serviceJar, "run `mvn package` in the test app's module");
             List<String> command = new ArrayList<>();
             command.add(java.toString());
             command.addAll(jvmArgs);
@@ -256,7 +256,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * {@code GET} a path of the service, e.g. {@code get("/orders/123")}.
+     * {@code GET} a path of the service, e.g. {@code get("/files/leak?name=b")}.
      *
      * @throws UncheckedIOException if the request fails or times out (connect 5s, request 30s)
      */

@@ -1,4 +1,4 @@
-package io.jdiag.testapp.tomcat.harness;
+package io.jdiag.testapp.harness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 public final class Paths {
 
-    /** Fat jar of the test service. Default: {@code target/jdiag-test-tomcat-service.jar}. */
+    /** Fat jar of the test app under test, set by each module's failsafe configuration. Default: {@code target/jdiag-test-service.jar}. */
     public static final String SERVICE_JAR_PROPERTY = "jdiag.service.jar";
     /** The agent jar. Default: {@code ../../agent/target/jdiag-agent.jar}. */
     public static final String AGENT_JAR_PROPERTY = "jdiag.agent.jar";
@@ -28,7 +28,7 @@ public final class Paths {
     private Paths() {
     }
 
-    /** This module's directory ({@code test-apps/tomcat-service}). */
+    /** The directory of the module whose tests run (failsafe's working directory). */
     public static Path moduleDir() {
         // Surefire/failsafe set "basedir"; fall back to the working directory (also the module dir
         // when run from Maven or an IDE with default settings).
@@ -37,7 +37,7 @@ public final class Paths {
     }
 
     public static Path serviceJar() {
-        return fromProperty(SERVICE_JAR_PROPERTY, "target/jdiag-test-tomcat-service.jar");
+        return fromProperty(SERVICE_JAR_PROPERTY, "target/jdiag-test-service.jar");
     }
 
     public static Path agentJar() {
