@@ -15,14 +15,14 @@ root="$(cd "$here/.." && pwd)"
 agent_jar="$root/agent/target/jdiag-agent.jar"
 bench_jar="$here/target/benchmarks.jar"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-mvn="${MVN:-mvn}"
+read -r -a mvn <<< "${MVN:-mvn}"   # may carry options: MVN="mvn -o"
 
 props=()
 for arg in "$@"; do
   case "$arg" in
     --quick) props+=("-Dbench.quick=true") ;;
     -D*) props+=("$arg") ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,15 +34,13 @@ stale() {
   [[ ! -f "$jar" ]] && return 0
   [[ -n "$(find "$@" -newer "$jar" -type f \( -name '*.java' -o -name 'pom.xml' \) -print -quit 2>/dev/null)" ]]
 }
-# -Dmaven.jar.forceCreation: the agent module writes its final jar over the jar plugin's output, so
-# a rebuild with unchanged classes would otherwise shade the previous final jar into itself.
 if stale "$agent_jar" "$root/agent"; then
   echo "run.sh: building $agent_jar" >&2
-  (cd "$root" && "$mvn" -B -q -pl agent/bootstrap,agent install -DskipTests -Dmaven.jar.forceCreation=true)
+  (cd "$root" && "${mvn[@]}" -B -q -pl agent/bootstrap,agent install -DskipTests)
 fi
 if stale "$bench_jar" "$here/src" "$here/pom.xml"; then
   echo "run.sh: building $bench_jar" >&2
-  (cd "$root" && "$mvn" -B -q -pl benchmarks -am package -DskipTests)
+  (cd "$root" && "${mvn[@]}" -B -q -pl benchmarks -am package -DskipTests)
 fi
 
 exec "$java" -Djdiag.agent.jar="$agent_jar" ${props[@]+"${props[@]}"} -cp "$bench_jar" io.jdiag.bench.RunAll

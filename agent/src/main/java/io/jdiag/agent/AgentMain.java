@@ -41,8 +41,10 @@ public final class AgentMain {
     }
 
     /**
-     * Hot attach. Unlike premain, a failure is thrown back to the attacher (the CLI), which shows
-     * it; the target keeps running untouched, since nothing was installed.
+     * Hot attach. Unlike premain, a bad configuration refuses the whole attach: nothing is
+     * installed, the target runs on untouched, and the reason is left in a system property that
+     * the CLI reads and shows. Returning normally (not throwing) spares the target's stderr the
+     * JDK's stack trace and assertion lines for a failed agent.
      */
     public static void agentmain(String args, Instrumentation inst) throws Exception {
         String command = args == null ? "" : args.trim();
@@ -57,7 +59,7 @@ public final class AgentMain {
             String line = t.getMessage() != null && t.getMessage().startsWith("jdiag:")
                     ? t.getMessage() : "jdiag: attach failed: " + t;
             System.setProperty(ATTACH_ERROR_PROPERTY, line);
-            throw new IllegalStateException(line, t);
+            System.err.println("jdiag: attach refused, nothing installed: " + line.replace('\n', ' '));
         }
     }
 

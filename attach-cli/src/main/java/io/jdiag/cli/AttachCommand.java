@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "attach", mixinStandardHelpOptions = true,
         description = {
                 "Load the jdiag agent into a running JVM and print its endpoint.",
-                "Settings are the agent's keys (see docs/configuration.md); a bad one fails the attach and"
+                "Settings are the agent's keys, as after -javaagent:jdiag-agent.jar=; a bad one fails the attach and"
                         + " leaves the JVM untouched. Attaching to a JVM that already runs jdiag says so and changes nothing."},
         footer = {"", "Example: jdiag attach 4242 http.port=9490 blocking.threads='worker-.*'"})
 final class AttachCommand implements Callable<Integer> {
@@ -44,6 +44,7 @@ final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Debug.step("arguments parsed");
         long target = pid.pid();
         Path jar = agentJar.locate();
         String args = AgentArgs.join(AgentArgs.absolutePaths(settings, Paths.get("")));
@@ -54,15 +55,23 @@ final class AttachCommand implements Callable<Integer> {
         Jdk.requireAttachApi();
         PrintWriter out = spec.commandLine().getOut();
         try (TargetJvm vm = TargetJvm.attach(target)) {
+            Debug.step("attached");
             AgentState before = vm.agentState();
+            Debug.step("properties read");
             if (before.attached()) {
                 out.println("jdiag: already attached to " + target + " (endpoint " + before.endpointText() + ")"
                         + (settings.isEmpty() ? "" : "; settings not applied, detach first to change them"));
                 return 0;
             }
             vm.loadAgent(jar, args);
+            Debug.step("agent loaded and started");
             AgentState after = vm.agentState();
             if (!after.attached()) {
+                // An agent may also refuse without throwing, leaving only its lines behind.
+                String agentLines = vm.attachError();
+                if (agentLines != null) {
+                    throw vm.refused(agentLines, null);
+                }
                 throw new CliException("jdiag: the agent was loaded into " + target
                         + " but did not start; its stderr has the reason (a 'jdiag:' line)");
             }

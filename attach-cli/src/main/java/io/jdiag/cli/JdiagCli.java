@@ -22,14 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JdiagCli.Version.class,
         description = "Attach the jdiag diagnostics agent to a running JVM and read its findings.",
-        subcommands = {
-                ListCommand.class,
-                AttachCommand.class,
-                StatusCommand.class,
-                ReportCommand.class,
-                DetachCommand.class,
-                CheckConfigCommand.class,
-                HelpCommand.class},
+        // Subcommands are added in commandLine(), only the one being run when that is known.
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  success",
@@ -52,9 +45,11 @@ public final class JdiagCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Debug.step("main");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
+        Debug.step("done, exit " + code);
         out.flush();
         err.flush();
         System.exit(code);
@@ -62,28 +57,89 @@ public final class JdiagCli implements Callable<Integer> {
 
     /** Runs one command line; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new JdiagCli());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> fail(ex, err));
-        cli.setParameterExceptionHandler(JdiagCli::badUsage);
         try {
+            CommandLine cli = commandLine(args.length > 0 ? args[0] : null);
+            cli.setOut(out);
+            cli.setErr(err);
+            cli.setExecutionExceptionHandler(new FailureHandler(err));
+            cli.setParameterExceptionHandler(new BadUsageHandler());
             return cli.execute(args);
         } catch (NoClassDefFoundError e) {
-            // jdk.attach is missing when the runtime is a JRE or a jlink image without it.
+            // jdk.attach is missing when the runtime is a JRE or a jlink image without it. Commands
+            // check for it first (Jdk.requireAttachApi); this is the safety net.
             return fail(e, err);
         }
     }
 
+    /**
+     * The command line with its verbs. Picocli builds its model of a command by reflection, which
+     * is a good part of the CLI's start-up time (and so of an attach), so when the first word names
+     * a verb only that one is built; otherwise (no verb, {@code --help}, {@code help}, a typo) all
+     * are, for the usage text and suggestions.
+     */
+    static CommandLine commandLine(String firstWord) {
+        CommandLine cli = new CommandLine(new JdiagCli());
+        Object verb = firstWord == null ? null : verb(firstWord);
+        if (verb != null) {
+            cli.addSubcommand(verb);
+        } else {
+            for (String name : VERBS) {
+                cli.addSubcommand(verb(name));
+            }
+            cli.addSubcommand(new HelpCommand());
+        }
+        return cli;
+    }
+
+    /** The verbs, in the order the usage lists them. */
+    static final String[] VERBS = {"list", "attach", "status", "report", "detach", "check-config"};
+
+    private static Object verb(String name) {
+        // A switch, not a map of lambdas: the first lambda costs start-up time too.
+        switch (name) {
+            case "list":
+                return new ListCommand();
+            case "attach":
+                return new AttachCommand();
+            case "status":
+                return new StatusCommand();
+            case "report":
+                return new ReportCommand();
+            case "detach":
+                return new DetachCommand();
+            case "check-config":
+                return new CheckConfigCommand();
+            default:
+                return null;
+        }
+    }
+
     /** Bad usage: the problem as a {@code jdiag:} line, then the usage of the verb concerned; exit 2. */
-    private static int badUsage(CommandLine.ParameterException ex, String[] args) {
-        CommandLine cmd = ex.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println("jdiag: " + ex.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        cmd.usage(err);
-        err.flush();
-        return EXIT_USAGE;
+    private static final class BadUsageHandler implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("jdiag: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            cmd.usage(err);
+            err.flush();
+            return EXIT_USAGE;
+        }
+    }
+
+    /** A verb failed: {@link CliException} is its one line; anything else is a bug. */
+    private static final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+        private final PrintWriter err;
+
+        FailureHandler(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+            return fail(ex, err);
+        }
     }
 
     private static int fail(Throwable ex, PrintWriter err) {
@@ -94,16 +150,11 @@ public final class JdiagCli implements Callable<Integer> {
         } else {
             err.println("jdiag: internal error: " + ex + " (set JDIAG_DEBUG=1 for the stack trace; please report it)");
         }
-        if (debug()) {
+        if (Debug.ENABLED) {
             ex.printStackTrace(err);
         }
         err.flush();
         return CliException.EXIT_CODE;
-    }
-
-    static boolean debug() {
-        String v = System.getenv("JDIAG_DEBUG");
-        return v != null && !v.isEmpty() && !"0".equals(v) && !"false".equalsIgnoreCase(v);
     }
 
     static String version() {

@@ -1,17 +1,14 @@
 package io.jdiag.cli;
 
-import com.sun.tools.attach.VirtualMachine;
-import com.sun.tools.attach.VirtualMachineDescriptor;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -43,30 +40,22 @@ final class ListCommand implements Callable<Integer> {
         if (System.getProperty("sun.tools.attach.attachTimeout") == null) {
             System.setProperty("sun.tools.attach.attachTimeout", Long.toString(ATTACH_TIMEOUT_MILLIS));
         }
-        long self = ProcessHandle.current().pid();
-        List<VirtualMachineDescriptor> vms = new ArrayList<>();
-        for (VirtualMachineDescriptor d : VirtualMachine.list()) {
-            if (parsePid(d.id()) != self && parsePid(d.id()) > 0) {
-                vms.add(d);
-            }
-        }
-        vms.sort(Comparator.comparingLong(d -> parsePid(d.id())));
+        List<LocalJvms.Entry> jvms = LocalJvms.list();
 
-        List<Future<String[]>> probes = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_PARALLEL, vms.size())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_PARALLEL, jvms.size())), r -> {
             Thread t = new Thread(r, "jdiag-list");
             t.setDaemon(true); // a JVM that never answers must not keep the CLI alive
             return t;
         });
-        for (VirtualMachineDescriptor d : vms) {
-            probes.add(pool.submit(probe(parsePid(d.id()))));
+        List<Future<String[]>> probes = new ArrayList<>();
+        for (LocalJvms.Entry jvm : jvms) {
+            probes.add(pool.submit(probe(jvm.pid)));
         }
         pool.shutdown();
 
         Table table = new Table().row("PID", "MAIN CLASS", "JDIAG", "ENDPOINT");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIST_TIMEOUT_MILLIS);
-        for (int i = 0; i < vms.size(); i++) {
-            VirtualMachineDescriptor d = vms.get(i);
+        for (int i = 0; i < jvms.size(); i++) {
             String[] state;
             try {
                 state = probes.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -75,7 +64,7 @@ final class ListCommand implements Callable<Integer> {
             } catch (ExecutionException e) {
                 state = new String[] {"unknown", "(" + e.getCause() + ")"};
             }
-            table.row(d.id(), mainClass(d), state[0], state[1]);
+            table.row(Long.toString(jvms.get(i).pid), jvms.get(i).mainClass, state[0], state[1]);
         }
         table.print(spec.commandLine().getOut());
         return 0;
@@ -90,26 +79,8 @@ final class ListCommand implements Callable<Integer> {
                         ? new String[] {"yes", state.endpointText()}
                         : new String[] {"no", "-"};
             } catch (CliException e) {
-                return new String[] {"unknown", "(" + AttachFailures.shortReason(e) + ")"};
+                return new String[] {"unknown", "(" + e.brief() + ")"};
             }
         };
-    }
-
-    /** The main class or jar, first word of the command line as the JVM reports it ({@code jps -l}). */
-    static String mainClass(VirtualMachineDescriptor d) {
-        String name = d.displayName() == null ? "" : d.displayName().trim();
-        if (name.isEmpty() || name.equals(d.id())) {
-            return "-";
-        }
-        int space = name.indexOf(' ');
-        return space < 0 ? name : name.substring(0, space);
-    }
-
-    private static long parsePid(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

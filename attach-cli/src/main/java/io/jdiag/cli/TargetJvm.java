@@ -59,20 +59,39 @@ final class TargetJvm implements AutoCloseable {
     void loadAgent(Path agentJar, String args) {
         try {
             vm.loadAgent(agentJar.toString(), args);
-        } catch (AgentInitializationException | AgentLoadException e) {
+        } catch (AgentInitializationException e) {
+            // agentmain ran and threw (JDK 17 and 25 alike). The agent cleared the property when it
+            // started, so what is there now is from this attempt.
             String agentLines = null;
             try {
-                agentLines = vm.getSystemProperties().getProperty(AgentState.PROP_ATTACH_ERROR);
-            } catch (IOException | RuntimeException ignored) {
-                // fall through to the generic mapping
+                agentLines = attachError();
+            } catch (CliException ignored) {
+                // the JVM went away; the generic line below says so
             }
-            if (agentLines != null && !agentLines.isEmpty()) {
-                throw new CliException(agentLines, e);
+            if (agentLines != null) {
+                throw refused(agentLines, e);
             }
             throw AttachFailures.load(pid, agentJar, e);
-        } catch (IOException e) {
+        } catch (AgentLoadException | IOException e) {
             throw AttachFailures.load(pid, agentJar, e);
         }
+    }
+
+    /**
+     * The agent refused to start (bad setting, port taken) and said why in its own lines. Those
+     * lines are worded for {@code -javaagent}, where the agent runs on without the bad setting;
+     * on attach nothing was installed, so a last line says that.
+     */
+    CliException refused(String agentLines, Throwable cause) {
+        return new CliException(agentLines.trim() + "\njdiag: nothing was attached to " + pid
+                + "; fix the settings above and attach again (`jdiag check-config` checks them without touching any JVM)",
+                "agent refused", cause);
+    }
+
+    /** The agent's lines from a refused attach, if the last attach was refused; else null. */
+    String attachError() {
+        String lines = systemProperties().getProperty(AgentState.PROP_ATTACH_ERROR);
+        return lines == null || lines.isBlank() ? null : lines;
     }
 
     @Override

@@ -67,8 +67,8 @@ public final class Agent implements AutoCloseable {
      */
     public static Agent start(String args, Instrumentation inst, String mode, File agentJar) throws Exception {
         Config config = Config.load(args);
-        if ("attach".equals(mode) && !config.problems().isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", config.problems()));
+        if ("attach".equals(mode) && !config.argumentProblems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", config.argumentProblems()));
         }
         config.problems().forEach(Log::line);
         Agent agent = new Agent(inst, mode, config);

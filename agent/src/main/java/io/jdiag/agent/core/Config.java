@@ -27,12 +27,21 @@ public final class Config {
     private final Map<ConfigKey, Object> values;
     private final Map<ConfigKey, String> sources;
     private final List<String> problems;
+    private final List<String> argumentProblems;
 
-    private Config(Map<ConfigKey, Object> values, Map<ConfigKey, String> sources, List<String> problems) {
+    private Config(Map<ConfigKey, Object> values, Map<ConfigKey, String> sources, List<String> problems,
+                   List<String> argumentProblems) {
         this.values = values;
         this.sources = sources;
         this.problems = Collections.unmodifiableList(problems);
+        this.argumentProblems = Collections.unmodifiableList(argumentProblems);
     }
+
+    /**
+     * Environment variables of jdiag's own tools (the CLI, its launcher), which a target JVM
+     * started from the same shell inherits; they are not agent configuration.
+     */
+    static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of("JDIAG_AGENT_JAR", "JDIAG_JAVA_OPTS", "JDIAG_DEBUG");
 
     /** Defaults only; for tests and for a detector started without the agent. */
     public static Config defaults() {
@@ -49,12 +58,17 @@ public final class Config {
         // Ordered from highest to lowest precedence; each source maps key name -> raw text.
         List<Map.Entry<String, Map<String, String>>> layers = new ArrayList<>();
         layers.add(Map.entry("agent argument", parseAgentArgs(agentArgs, problems)));
+        List<String> argumentProblems = new ArrayList<>(problems);
         layers.add(Map.entry("system property", fromSystemProperties(sysProps, problems)));
         layers.add(Map.entry("environment", fromEnvironment(env, problems)));
 
         String configFile = firstRaw(layers, ConfigKey.CONFIG.key);
         if (configFile != null) {
+            int before = problems.size();
             layers.add(Map.entry("config file " + configFile, fromFile(configFile.trim(), problems)));
+            if (layers.get(0).getValue().containsKey(ConfigKey.CONFIG.key)) {
+                argumentProblems.addAll(problems.subList(before, problems.size()));
+            }
         }
 
         Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
@@ -69,7 +83,11 @@ public final class Config {
                     values.put(key, key.parse(raw));
                     sources.put(key, layer.getKey());
                 } catch (IllegalArgumentException e) {
-                    problems.add(problem(layer.getKey(), key.key, raw, e.getMessage(), fallback(key)));
+                    String line = problem(layer.getKey(), key.key, raw, e.getMessage(), fallback(key));
+                    problems.add(line);
+                    if (layer == layers.get(0)) {
+                        argumentProblems.add(line);
+                    }
                 }
                 break; // an invalid value in a higher layer falls back to the default, as SPEC says
             }
@@ -78,8 +96,10 @@ public final class Config {
                 sources.put(key, "default");
             }
         }
+        int before = problems.size();
         checkCombinations(values, problems);
-        return new Config(values, sources, problems);
+        argumentProblems.addAll(problems.subList(before, problems.size()));
+        return new Config(values, sources, problems, argumentProblems);
     }
 
     private static String fallback(ConfigKey key) {
@@ -178,7 +198,7 @@ public final class Config {
             byEnv.put(k.envName(), k);
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith("JDIAG_")) {
+            if (!e.getKey().startsWith("JDIAG_") || TOOL_VARIABLES.contains(e.getKey())) {
                 continue;
             }
             ConfigKey k = byEnv.get(e.getKey());
@@ -257,6 +277,15 @@ public final class Config {
     /** Problem lines, each starting {@code jdiag:}; empty when the configuration is clean. */
     public List<String> problems() {
         return problems;
+    }
+
+    /**
+     * The problems of what the attacher passed (agent arguments, a config file they name, the
+     * endpoint's auth): a hot attach refuses these, since its user is there to fix them. Problems
+     * of the target's own system properties or environment fall back as at start-up.
+     */
+    public List<String> argumentProblems() {
+        return argumentProblems;
     }
 
     public boolean isSet(ConfigKey key) {

@@ -100,6 +100,16 @@ class ConfigTest {
     }
 
     @Test
+    void theToolsOwnVariablesAreNotConfigAndAttachRefusesOnlyArgumentProblems() {
+        Properties sys = new Properties();
+        sys.setProperty("jdiag.leaks.sample.rate", "7");
+        Config c = Config.load("http.port=nope", sys,
+                Map.of("JDIAG_AGENT_JAR", "/x.jar", "JDIAG_DEBUG", "1", "JDIAG_JAVA_OPTS", "-Xmx1g"));
+        assertThat(c.problems()).hasSize(2);
+        assertThat(c.argumentProblems()).singleElement().asString().contains("http.port=nope");
+    }
+
+    @Test
     void quotedValuesMayHoldCommas() {
         Config c = load("blocking.threads='loop-(1,2)',http.port=off");
         assertThat(c.problems()).isEmpty();

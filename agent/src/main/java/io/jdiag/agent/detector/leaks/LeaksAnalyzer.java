@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -31,8 +30,18 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
 
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final ConcurrentHashMap<Object, TrackedResource> live = new ConcurrentHashMap<>(1024);
-    /** Size of {@link #live}, kept separately: {@code ConcurrentHashMap.size()} sums cells on every call. */
-    private final AtomicInteger liveCount = new AtomicInteger();
+    /**
+     * Wall clock in milliseconds, ticked by the agent thread: resource ages are shown in seconds,
+     * and a clock read per open would cost more than the rest of the bookkeeping.
+     */
+    private volatile long coarseNowMillis = System.currentTimeMillis();
+    /** The public API name per resource class, computed once per class instead of a string per open. */
+    private static final ClassValue<String> API_NAMES = new ClassValue<String>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return apiName(type.getName());
+        }
+    };
     private final LongAdder[] unsampledLeaks = new LongAdder[ResourceType.ALL.length];
     private final double sampleRate;
     private final int maxTracked;
@@ -56,21 +65,19 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
             if (type == null) {
                 return;
             }
-            // Constructors that delegate to each other (FileOutputStream(String) -> (File, boolean))
-            // each report the same object: the innermost one wins, the rest are no-ops.
-            if (live.containsKey(new TrackedResource.Lookup(resource))) {
-                return;
-            }
-            if (liveCount.get() >= maxTracked) {
+            if (live.mappingCount() >= maxTracked) {
                 metrics.untracked(type);
                 return;
             }
-            Throwable stack = sampled() ? new Throwable("opened here") : null;
-            TrackedResource r = new TrackedResource(resource, collected, type, apiName(resource, type),
-                    describe(target), stack, Thread.currentThread().getName(), RequestContext.currentRoute());
+            TrackedResource r = new TrackedResource(resource, collected, type, API_NAMES.get(resource.getClass()),
+                    describe(target), coarseNowMillis, Thread.currentThread().getName(), RequestContext.currentRoute());
+            // Constructors that delegate to each other (FileOutputStream(String) -> (File, boolean))
+            // each report the same object: the innermost one wins, the rest are no-ops.
             if (live.putIfAbsent(r, r) == null) {
-                liveCount.incrementAndGet();
                 metrics.opened(type);
+                if (sampled()) {
+                    r.openedAt = new Throwable("opened here");
+                }
             } else {
                 r.clear();
             }
@@ -96,9 +103,8 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
         try {
             TrackedResource r = live.remove(new TrackedResource.Lookup(resource));
             if (r != null) {
-                // A cleared reference is never enqueued: a closed resource can't be reported as leaked.
-                r.clear();
-                liveCount.decrementAndGet();
+                // No clear() needed: out of the map, nothing references the record, and the collector
+                // never enqueues a reference object that is itself unreachable.
                 metrics.closed(r.type);
             }
         } catch (Throwable ignored) {
@@ -110,9 +116,13 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
         return sampleRate >= 1.0 || (sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate);
     }
 
-    /** The public API a user would recognise for an internal implementation class. */
-    private static String apiName(Object resource, ResourceType type) {
-        String name = resource.getClass().getName();
+    /** Agent thread: advances the clock that stamps opened resources. */
+    void tick() {
+        coarseNowMillis = System.currentTimeMillis();
+    }
+
+    /** The public API a user would recognise for an implementation class. */
+    static String apiName(String name) {
         switch (name) {
             case "sun.nio.ch.NioSocketImpl":
             case "java.net.SocksSocketImpl":
@@ -159,7 +169,6 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
             if (live.remove(r) == null) {
                 continue; // closed concurrently
             }
-            liveCount.decrementAndGet();
             metrics.leaked(r.type);
             n++;
             if (r.openedAt == null) {
@@ -207,7 +216,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
     }
 
     int liveCount() {
-        return liveCount.get();
+        return (int) Math.min(Integer.MAX_VALUE, live.mappingCount());
     }
 
     /** Long-open resources grouped by site, oldest first; class-path jars the JDK keeps open are left out. */

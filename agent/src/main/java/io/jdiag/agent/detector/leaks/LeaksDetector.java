@@ -18,6 +18,8 @@ import java.util.List;
 public final class LeaksDetector implements Detector {
     /** How often the agent thread looks for collected, unclosed resources. */
     static final long POLL_MILLIS = 200;
+    /** Resolution of the open-time stamps (ages are reported in seconds). */
+    static final long CLOCK_MILLIS = 100;
     static final int LONG_OPEN_LIMIT = 20;
 
     private LeaksAnalyzer analyzer;
@@ -49,6 +51,7 @@ public final class LeaksDetector implements Detector {
         analyzer.describe(warmup, null);
         LeaksHooks.install(analyzer);
         context.every(POLL_MILLIS, analyzer::pollLeaks);
+        context.every(CLOCK_MILLIS, analyzer::tick);
         context.addReportSection(new LeaksSection(analyzer, context.config().nanos(ConfigKey.LEAKS_LONG_OPEN_THRESHOLD) / 1_000_000));
     }
 

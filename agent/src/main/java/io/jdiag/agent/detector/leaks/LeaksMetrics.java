@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * lookup, no allocation); the Prometheus families are built at scrape time.
  */
 final class LeaksMetrics extends Collector {
+    // One increment per open and one per close: "open" is derived at scrape time.
     private final LongAdder[] opened = adders();
-    private final LongAdder[] open = adders();
+    private final LongAdder[] closed = adders();
     private final LongAdder[] leaked = adders();
     private final LongAdder[] untracked = adders();
 
@@ -29,7 +30,6 @@ final class LeaksMetrics extends Collector {
 
     void opened(ResourceType t) {
         opened[t.ordinal()].increment();
-        open[t.ordinal()].increment();
     }
 
     /** Opened, but not tracked because {@code leaks.max-tracked} resources are already tracked. */
@@ -39,19 +39,18 @@ final class LeaksMetrics extends Collector {
     }
 
     void closed(ResourceType t) {
-        open[t.ordinal()].decrement();
+        closed[t.ordinal()].increment();
     }
 
     void leaked(ResourceType t) {
-        open[t.ordinal()].decrement();
         leaked[t.ordinal()].increment();
     }
 
-
+    /** Tracked and still open: opened, less what was not tracked, closed or found leaked. */
     long open(ResourceType t) {
-        return open[t.ordinal()].sum();
+        int i = t.ordinal();
+        return opened[i].sum() - untracked[i].sum() - closed[i].sum() - leaked[i].sum();
     }
-
 
     @Override
     public List<MetricFamilySamples> collect() {
@@ -67,7 +66,7 @@ final class LeaksMetrics extends Collector {
         for (ResourceType t : ResourceType.ALL) {
             List<String> v = Collections.singletonList(t.label);
             int i = t.ordinal();
-            openFamily.addMetric(v, Math.max(0, open[i].sum()));
+            openFamily.addMetric(v, Math.max(0, open(t)));
             openedFamily.addMetric(v, opened[i].sum());
             leakedFamily.addMetric(v, leaked[i].sum());
             untrackedFamily.addMetric(v, untracked[i].sum());

@@ -17,8 +17,12 @@ final class TrackedResource extends WeakReference<Object> {
     final String api;
     /** Path or address, never content; may be filled in later (a socket learns its peer on connect). */
     volatile String description;
-    /** Where it was opened; null when not sampled. The stack is only decoded if the resource leaks. */
-    final Throwable openedAt;
+    /**
+     * Where it was opened; null when not sampled. Set by the opening thread right after the record
+     * is published (so a duplicate report of one resource captures no stack). Decoded only if the
+     * resource leaks.
+     */
+    volatile Throwable openedAt;
     final long openedMillis;
     final String thread;
     final String route;
@@ -26,14 +30,13 @@ final class TrackedResource extends WeakReference<Object> {
     volatile String site;
 
     TrackedResource(Object resource, ReferenceQueue<Object> queue, ResourceType type, String api,
-                    String description, Throwable openedAt, String thread, String route) {
+                    String description, long openedMillis, String thread, String route) {
         super(resource, queue);
         this.hash = System.identityHashCode(resource);
         this.type = type;
         this.api = api;
         this.description = description;
-        this.openedAt = openedAt;
-        this.openedMillis = System.currentTimeMillis();
+        this.openedMillis = openedMillis;
         this.thread = thread;
         this.route = route;
     }
