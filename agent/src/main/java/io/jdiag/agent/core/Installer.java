@@ -76,7 +76,7 @@ final class Installer {
                     new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                 };
                 ti.transform((methods, adviceClass) -> forAdvice[0] = forAdvice[0].advice(methods, adviceClass));
-                builder = builder.type(ti.typeMatcher()).transform(forAdvice[0]);
+                builder = builder.type(ti.typeMatcher(), ti.classLoaderMatcher()).transform(forAdvice[0]);
             }
         }
         return builder.installOn(inst);

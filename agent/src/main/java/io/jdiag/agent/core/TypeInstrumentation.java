@@ -10,6 +10,14 @@ import net.bytebuddy.matcher.ElementMatcher;
 public interface TypeInstrumentation {
     ElementMatcher<? super TypeDescription> typeMatcher();
 
+    /**
+     * Class loaders whose classes are worth matching at all; checked before {@link #typeMatcher()}.
+     * Library instrumentations with a costly type matcher return a {@link LibraryPresent}.
+     */
+    default ElementMatcher<? super ClassLoader> classLoaderMatcher() {
+        return net.bytebuddy.matcher.ElementMatchers.any();
+    }
+
     /** Calls {@code advice.apply(methods, "pkg.SomeInstrumentation$SomeAdvice")} once per advice. */
     void transform(AdviceTarget advice);
 

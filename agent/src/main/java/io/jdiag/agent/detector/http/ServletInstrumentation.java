@@ -10,6 +10,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.jdiag.agent.core.LibraryPresent;
 import io.jdiag.agent.core.TypeInstrumentation;
 import io.jdiag.bootstrap.HttpHooks;
 import net.bytebuddy.asm.Advice;
@@ -39,9 +40,16 @@ public final class ServletInstrumentation {
 
     /** Jakarta Servlet 5+. */
     public static final class Jakarta implements TypeInstrumentation {
+        private final LibraryPresent servletApi = new LibraryPresent("jakarta.servlet.Servlet");
+
         @Override
         public ElementMatcher<? super TypeDescription> typeMatcher() {
             return servlets("jakarta.servlet.Servlet");
+        }
+
+        @Override
+        public ElementMatcher<? super ClassLoader> classLoaderMatcher() {
+            return servletApi;
         }
 
         @Override
@@ -90,9 +98,16 @@ public final class ServletInstrumentation {
 
     /** javax Servlet 3.0+. */
     public static final class Javax implements TypeInstrumentation {
+        private final LibraryPresent servletApi = new LibraryPresent("javax.servlet.Servlet");
+
         @Override
         public ElementMatcher<? super TypeDescription> typeMatcher() {
             return servlets("javax.servlet.Servlet");
+        }
+
+        @Override
+        public ElementMatcher<? super ClassLoader> classLoaderMatcher() {
+            return servletApi;
         }
 
         @Override
