@@ -9,10 +9,12 @@ JDK25_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk*) $(wildcard /u
 build:
 	$(MVN) -q install -DskipTests
 
-## Unit tests, then every integration test on the default JDK (17) and again on JDK 25.
+## Unit tests, then every integration test on the default JDK (17) and again on JDK 25, then a
+## one-minute sample of the benchmarks (proves they run with a live agent; its figures mean nothing).
 test:
 	@if [ -z "$(JDK25_HOME)" ]; then echo "make test: no JDK 25 under /usr/lib/jvm; set JDK25_HOME=/path/to/jdk-25" >&2; exit 1; fi
 	$(MVN) clean install -Djdk25.home=$(JDK25_HOME)
+	benchmarks/run.sh --quick
 
 ## The same without the JDK 25 pass, for a quicker loop while developing.
 test-jdk17:
@@ -25,6 +27,7 @@ demo: build
 ## JMH and load benchmarks with and without the agent; writes the tables quoted in docs/performance.md.
 bench: build
 	benchmarks/run.sh
+	benchmarks/http-load.sh
 
 clean:
 	$(MVN) -q clean
