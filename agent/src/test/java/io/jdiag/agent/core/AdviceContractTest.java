@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * exceptions, and each method matcher still finds its target on the JDK running the tests (a JDK
  * that renamed an internal method would otherwise blind a detector silently).
  */
-class AdviceContractTest {
+public class AdviceContractTest {
     private static final class Applied {
         final ElementMatcher<? super MethodDescription> methods;
         final String advice;
@@ -70,7 +70,8 @@ class AdviceContractTest {
         assertThat(checked).isGreaterThan(10);
     }
 
-    private static void checkAdvice(Class<?> advice, boolean onConstructorsOnly) {
+    /** The contract of one advice class; also used by the client advice test. */
+    public static void checkAdvice(Class<?> advice, boolean onConstructorsOnly) {
         assertThat(Modifier.isPublic(advice.getModifiers())).as(advice.getName() + " public").isTrue();
         int adviceMethods = 0;
         for (Method m : advice.getDeclaredMethods()) {

@@ -10,8 +10,6 @@ import io.jdiag.agent.detector.leaks.Apache5ResponseInstrumentation;
 import io.jdiag.agent.detector.leaks.OkHttpResponseInstrumentation;
 import io.jdiag.agent.detector.leaks.UrlConnectionKeepAliveInstrumentation;
 import io.jdiag.agent.detector.leaks.UrlConnectionResponseInstrumentation;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,26 +120,6 @@ class ClientAdviceContractTest {
     }
 
     private static void checkAdvice(Class<?> advice, boolean onConstructorsOnly) {
-        assertThat(Modifier.isPublic(advice.getModifiers())).as(advice.getName() + " public").isTrue();
-        int adviceMethods = 0;
-        for (Method m : advice.getDeclaredMethods()) {
-            Advice.OnMethodEnter enter = m.getAnnotation(Advice.OnMethodEnter.class);
-            Advice.OnMethodExit exit = m.getAnnotation(Advice.OnMethodExit.class);
-            if (enter != null) {
-                assertThat(enter.suppress()).as(advice.getName() + " enter suppress").isEqualTo(Throwable.class);
-                adviceMethods++;
-            }
-            if (exit != null) {
-                assertThat(exit.suppress()).as(advice.getName() + " exit suppress").isEqualTo(Throwable.class);
-                if (!onConstructorsOnly) {
-                    assertThat(exit.onThrowable()).as(advice.getName() + " onThrowable").isEqualTo(Throwable.class);
-                }
-                adviceMethods++;
-            }
-            if (enter != null || exit != null) {
-                assertThat(Modifier.isStatic(m.getModifiers())).as(m + " static").isTrue();
-            }
-        }
-        assertThat(adviceMethods).as(advice.getName()).isPositive();
+        io.jdiag.agent.core.AdviceContractTest.checkAdvice(advice, onConstructorsOnly);
     }
 }
