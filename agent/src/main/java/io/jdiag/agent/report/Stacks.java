@@ -75,6 +75,12 @@ public final class Stacks {
     }
 
     /** The agent's own packages; not {@code io.jdiag.} as a whole, which an application may use too. */
+    /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}: how summaries name a site. */
+    public static String method(String frame) {
+        int paren = frame.indexOf('(');
+        return paren < 0 ? frame : frame.substring(0, paren);
+    }
+
     static boolean isAgentClass(String className) {
         return className.startsWith("io.jdiag.agent.") || className.startsWith("io.jdiag.bootstrap.")
                 || className.startsWith("io.jdiag.shaded.");

@@ -209,10 +209,10 @@ final class ClientCallAnalyzer implements HttpClientHooks.ClientSink {
      */
     static FindingEvent finding(MissingTimeout m) {
         List<String> all = Stacks.frames(m.calledAt);
-        String site = ClientStacks.site(all);
+        String site = Stacks.site(all);
         String labels = ClientTimeoutPolicy.labels(m.missing);
         boolean canHang = (m.missing & ClientTimeoutPolicy.REQUEST) != 0;
-        String where = m.route != null ? m.route : ClientStacks.method(site);
+        String where = m.route != null ? m.route : Stacks.method(site);
         return new FindingEvent(DETECTOR, KIND, m.kind.label + " " + labels + " " + site)
                 .summary(m.kind.api + " call to " + m.host + " in " + where + " made without "
                         + ClientTimeoutPolicy.words(m.missing) + (canHang ? "; it can hang forever" : ""))

@@ -25,11 +25,6 @@ final class ClientStacks {
         return -1;
     }
 
-    /** The causing site: the first application frame (see {@link Stacks#site}). */
-    static String site(List<String> frames) {
-        return Stacks.site(frames);
-    }
-
     /**
      * The stack as the report shows it: starting at the library method the application called (the
      * frame just above the application's), so the first two lines read "what was called, from where".
@@ -40,11 +35,5 @@ final class ClientStacks {
             return frames.isEmpty() ? Collections.emptyList() : new ArrayList<>(frames);
         }
         return new ArrayList<>(frames.subList(i - 1, frames.size()));
-    }
-
-    /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}. */
-    static String method(String frame) {
-        int paren = frame.indexOf('(');
-        return paren < 0 ? frame : frame.substring(0, paren);
     }
 }

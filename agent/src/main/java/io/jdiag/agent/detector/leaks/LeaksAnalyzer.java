@@ -182,7 +182,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
                 continue;
             }
             String site = Stacks.site(frames);
-            String where = r.route != null ? r.route : method(site);
+            String where = r.route != null ? r.route : Stacks.method(site);
             findings.accept(new FindingEvent("leaks", "unclosed_resource", r.type.label + " " + r.api + " " + site)
                     .summary(r.api + " opened in " + where + " was never closed")
                     .route(r.route)
@@ -203,12 +203,6 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
             }
         }
         return false;
-    }
-
-    /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}. */
-    static String method(String frame) {
-        int paren = frame.indexOf('(');
-        return paren < 0 ? frame : frame.substring(0, paren);
     }
 
     long unsampledLeaks(ResourceType t) {
