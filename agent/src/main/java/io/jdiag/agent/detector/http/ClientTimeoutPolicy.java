@@ -62,14 +62,7 @@ final class ClientTimeoutPolicy {
     static int urlConnection(int connectTimeout, int readTimeout, int defaultConnect, int defaultRead) {
         int connect = connectTimeout >= 0 ? connectTimeout : defaultConnect;
         int read = readTimeout >= 0 ? readTimeout : defaultRead;
-        int missing = 0;
-        if (!finite(connect)) {
-            missing |= CONNECT;
-        }
-        if (!finite(read)) {
-            missing |= READ | REQUEST;
-        }
-        return missing;
+        return withoutOverallTimeout(connect, read);
     }
 
     /**
@@ -83,14 +76,7 @@ final class ClientTimeoutPolicy {
      */
     static int apache4(int connectTimeout, int socketTimeout, int soTimeout) {
         int read = socketTimeout >= 0 ? socketTimeout : Math.max(soTimeout, 0);
-        int missing = 0;
-        if (!finite(connectTimeout)) {
-            missing |= CONNECT;
-        }
-        if (!finite(read)) {
-            missing |= READ | REQUEST;
-        }
-        return missing;
+        return withoutOverallTimeout(connectTimeout, read);
     }
 
     /**
@@ -106,14 +92,7 @@ final class ClientTimeoutPolicy {
         long connect = firstSet(connectTimeout, connectionConnect, APACHE5_DEFAULT_CONNECT_MILLIS);
         long read = firstSet(responseTimeout, firstSet(connectionSocket, socketConfigSoTimeout,
                 APACHE5_DEFAULT_SO_TIMEOUT_MILLIS), APACHE5_DEFAULT_SO_TIMEOUT_MILLIS);
-        int missing = 0;
-        if (!finite(connect)) {
-            missing |= CONNECT;
-        }
-        if (!finite(read)) {
-            missing |= READ | REQUEST;
-        }
-        return missing;
+        return withoutOverallTimeout(connect, read);
     }
 
     /**
@@ -134,6 +113,18 @@ final class ClientTimeoutPolicy {
             if (callTimeoutNanos <= 0 && !callDeadline) {
                 missing |= REQUEST;
             }
+        }
+        return missing;
+    }
+
+    /** For clients with no overall timeout: a missing read timeout means the call can hang forever. */
+    private static int withoutOverallTimeout(long connect, long read) {
+        int missing = 0;
+        if (!finite(connect)) {
+            missing |= CONNECT;
+        }
+        if (!finite(read)) {
+            missing |= READ | REQUEST;
         }
         return missing;
     }
