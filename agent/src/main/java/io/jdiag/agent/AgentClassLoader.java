@@ -33,9 +33,16 @@ final class AgentClassLoader extends ClassLoader implements AutoCloseable {
     private final JarFile jar;
     private final String jarUrl;
     private final ProtectionDomain domain;
+    /** False where the bootstrap hooks are not on the bootstrap class path (the CLI's check-config). */
+    private final boolean shieldHooks;
 
-    AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
+    /**
+     * @param shieldHooks whether class loading marks the thread as inside the agent
+     *                    ({@code io.jdiag.bootstrap.HookGuard}); requires the hooks on the bootstrap class path
+     */
+    AgentClassLoader(File agentJar, ClassLoader parent, boolean shieldHooks) throws IOException {
         super("jdiag", parent);
+        this.shieldHooks = shieldHooks;
         this.jar = new JarFile(agentJar, false);
         URL location = agentJar.toURI().toURL();
         this.jarUrl = "jar:" + location + "!/";
@@ -49,10 +56,17 @@ final class AgentClassLoader extends ClassLoader implements AutoCloseable {
             throw new ClassNotFoundException(name);
         }
         byte[] bytes;
+        // Class loading happens on application threads too (the first call into a hook's sink). The
+        // jar reads below must not re-enter a hook: the buffering detector watches readAllBytes.
+        io.jdiag.bootstrap.HookGuard.Depth guard = shieldHooks ? io.jdiag.bootstrap.HookGuard.enterNested() : null;
         try (InputStream in = jar.getInputStream(entry)) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
+        } finally {
+            if (guard != null) {
+                guard.exit();
+            }
         }
         int dot = name.lastIndexOf('.');
         if (dot > 0) {

@@ -72,7 +72,7 @@ public final class AgentMain {
             }
             File agentJar = agentJar();
             appendBootstrapJar(inst, agentJar);
-            AgentClassLoader newLoader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
+            AgentClassLoader newLoader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader(), true);
             try {
                 Class<?> agentClass = Class.forName(AGENT_CLASS, true, newLoader);
                 Object agent = agentClass
@@ -122,9 +122,16 @@ public final class AgentMain {
      */
     @SuppressWarnings("unchecked")
     public static java.util.List<String> checkConfig(String args) throws Exception {
-        try (AgentClassLoader l = new AgentClassLoader(agentJar(), ClassLoader.getPlatformClassLoader())) {
+        // The detectors declare their own keys, so they are loaded here as in the agent; their classes
+        // refer to the bootstrap hooks, which a loader over the nested hooks jar provides in this process.
+        Path hooks = extractBootstrapJar(agentJar());
+        try (java.net.URLClassLoader bootstrap = new java.net.URLClassLoader(new java.net.URL[] {hooks.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+             AgentClassLoader l = new AgentClassLoader(agentJar(), bootstrap, false)) {
             return new java.util.ArrayList<>((java.util.List<String>) Class.forName("io.jdiag.agent.core.ConfigCheck", true, l)
                     .getMethod("check", String.class).invoke(null, args));
+        } finally {
+            Files.deleteIfExists(hooks);
         }
     }
 
@@ -144,12 +151,17 @@ public final class AgentMain {
         } catch (ClassNotFoundException expected) {
             // first start in this JVM
         }
-        Path extracted = Files.createTempFile("jdiag-bootstrap-", ".jar");
+        Path extracted = extractBootstrapJar(agentJar);
         extracted.toFile().deleteOnExit();
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(extracted.toFile(), false));
+    }
+
+    private static Path extractBootstrapJar(File agentJar) throws Exception {
+        Path extracted = Files.createTempFile("jdiag-bootstrap-", ".jar");
         try (JarFile jar = new JarFile(agentJar, false);
              InputStream in = jar.getInputStream(jar.getEntry(BOOTSTRAP_JAR))) {
             Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
         }
-        inst.appendToBootstrapClassLoaderSearch(new JarFile(extracted.toFile(), false));
+        return extracted;
     }
 }

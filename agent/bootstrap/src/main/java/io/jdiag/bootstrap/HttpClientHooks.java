@@ -8,8 +8,8 @@ package io.jdiag.bootstrap;
  * them here as plain numbers in the library's own units and conventions; the agent's
  * {@code ClientTimeoutPolicy} applies the library's defaults and decides which timeouts are missing.
  * The {@code *Call} methods decide and return the start time of the call ({@link System#nanoTime()}),
- * to be handed back to {@link #completed}; they return 0 when no sink is installed, or on an agent
- * thread, and {@link #completed} ignores a start of 0.
+ * to be handed back to {@link #completed}; they return 0 when no sink is installed, or inside the agent
+ * ({@link HookGuard}), and {@link #completed} ignores a start of 0.
  *
  * <p>JDK types only ({@code java.base}: this class lives on the bootstrap class path, where even
  * {@code java.net.http} is out of sight). Callers are application threads on hot paths: no locks, no
@@ -47,10 +47,15 @@ public final class HttpClientHooks {
      */
     public static long jdkCall(String scheme, String host, int port, boolean connectTimeout, boolean requestTimeout) {
         ClientSink s = sink;
-        if (s == null || AgentThread.isAgentThread()) {
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
             return 0;
         }
-        s.jdkCall(scheme, host, port, connectTimeout, requestTimeout);
+        try {
+            s.jdkCall(scheme, host, port, connectTimeout, requestTimeout);
+        } finally {
+            d.exit();
+        }
         return System.nanoTime();
     }
 
@@ -63,10 +68,15 @@ public final class HttpClientHooks {
      */
     public static long urlConnectionCall(String scheme, String host, int port, int connectTimeout, int readTimeout) {
         ClientSink s = sink;
-        if (s == null || AgentThread.isAgentThread()) {
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
             return 0;
         }
-        s.urlConnectionCall(scheme, host, port, connectTimeout, readTimeout);
+        try {
+            s.urlConnectionCall(scheme, host, port, connectTimeout, readTimeout);
+        } finally {
+            d.exit();
+        }
         return System.nanoTime();
     }
 
@@ -82,10 +92,15 @@ public final class HttpClientHooks {
     public static long apache4Call(String scheme, String host, int port, int connectTimeout, int socketTimeout,
                                    int soTimeout) {
         ClientSink s = sink;
-        if (s == null || AgentThread.isAgentThread()) {
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
             return 0;
         }
-        s.apache4Call(scheme, host, port, connectTimeout, socketTimeout, soTimeout);
+        try {
+            s.apache4Call(scheme, host, port, connectTimeout, socketTimeout, soTimeout);
+        } finally {
+            d.exit();
+        }
         return System.nanoTime();
     }
 
@@ -105,11 +120,16 @@ public final class HttpClientHooks {
                                    long connectionConnect, long connectionSocket, long socketConfigSoTimeout,
                                    Object connectionManager) {
         ClientSink s = sink;
-        if (s == null || AgentThread.isAgentThread()) {
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
             return 0;
         }
-        s.apache5Call(scheme, host, port, connectTimeout, responseTimeout, connectionConnect, connectionSocket,
-                socketConfigSoTimeout, connectionManager);
+        try {
+            s.apache5Call(scheme, host, port, connectTimeout, responseTimeout, connectionConnect, connectionSocket,
+                    socketConfigSoTimeout, connectionManager);
+        } finally {
+            d.exit();
+        }
         return System.nanoTime();
     }
 
@@ -125,14 +145,19 @@ public final class HttpClientHooks {
     public static void okhttpCall(String scheme, String host, int port, int connectTimeout, int readTimeout,
                                   long callTimeoutNanos, boolean callDeadline) {
         ClientSink s = sink;
-        if (s != null && !AgentThread.isAgentThread()) {
-            s.okhttpCall(scheme, host, port, connectTimeout, readTimeout, callTimeoutNanos, callDeadline);
+        HookGuard.Depth d;
+        if (s != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.okhttpCall(scheme, host, port, connectTimeout, readTimeout, callTimeoutNanos, callDeadline);
+            } finally {
+                d.exit();
+            }
         }
     }
 
     /** The start of a call timed without a decision (see {@link #okhttpCall}); 0 without a sink. */
     public static long start() {
-        return sink == null || AgentThread.isAgentThread() ? 0 : System.nanoTime();
+        return sink == null || HookGuard.inside() ? 0 : System.nanoTime();
     }
 
     /**
@@ -144,8 +169,13 @@ public final class HttpClientHooks {
      */
     public static void completed(int client, String scheme, String host, int port, long startNanos, int status) {
         ClientSink s = sink;
-        if (s != null && startNanos != 0) {
-            s.completed(client, scheme, host, port, System.nanoTime() - startNanos, status);
+        HookGuard.Depth d;
+        if (s != null && startNanos != 0 && (d = HookGuard.enter()) != null) {
+            try {
+                s.completed(client, scheme, host, port, System.nanoTime() - startNanos, status);
+            } finally {
+                d.exit();
+            }
         }
     }
 
@@ -156,8 +186,13 @@ public final class HttpClientHooks {
      */
     public static void jdkAsync(Object future, String scheme, String host, int port, long startNanos) {
         ClientSink s = sink;
-        if (s != null && startNanos != 0 && future != null) {
-            s.jdkAsync(future, scheme, host, port, startNanos);
+        HookGuard.Depth d;
+        if (s != null && startNanos != 0 && future != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.jdkAsync(future, scheme, host, port, startNanos);
+            } finally {
+                d.exit();
+            }
         }
     }
 
@@ -168,7 +203,15 @@ public final class HttpClientHooks {
      */
     public static String hostLabel(String scheme, String host, int port) {
         ClientSink s = sink;
-        return s == null ? null : s.hostLabel(scheme, host, port);
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
+            return null;
+        }
+        try {
+            return s.hostLabel(scheme, host, port);
+        } finally {
+            d.exit();
+        }
     }
 
     /** Implemented by the agent; must never throw and never block. */

@@ -25,12 +25,20 @@ public final class HttpHooks {
     public static String servletEnter(Object request, String method, String contextPath, String mappingPattern,
                                       String servletPath, String pathInfo, long startNanos) {
         HttpSink s = sink;
-        if (s == null || RequestContext.currentRoute() != null || AgentThread.isAgentThread()) {
+        HookGuard.Depth d;
+        if (s == null || RequestContext.currentRoute() != null || (d = HookGuard.enter()) == null) {
             return null;
         }
-        String route = s.servletRoute(method, contextPath, mappingPattern, servletPath, pathInfo);
+        String route;
+        try {
+            route = s.servletRoute(method, contextPath, mappingPattern, servletPath, pathInfo);
+            if (route != null) {
+                s.serverStarted(request, route, startNanos);
+            }
+        } finally {
+            d.exit();
+        }
         if (route != null) {
-            s.serverStarted(request, route, startNanos);
             RequestContext.enter(route);
         }
         return route;
@@ -44,8 +52,13 @@ public final class HttpHooks {
                                    boolean asyncStarted) {
         RequestContext.exit(null);
         HttpSink s = sink;
-        if (s != null && route != null) {
-            s.serverReturned(request, route, startNanos, thrown != null && status < 400 ? 500 : status, asyncStarted);
+        HookGuard.Depth d;
+        if (s != null && route != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.serverReturned(request, route, startNanos, thrown != null && status < 400 ? 500 : status, asyncStarted);
+            } finally {
+                d.exit();
+            }
         }
     }
 
@@ -55,14 +68,27 @@ public final class HttpHooks {
      */
     public static Object asyncListener(Class<?> listenerType, Object request, String route, long startNanos) {
         HttpSink s = sink;
-        return s == null ? null : s.asyncListener(listenerType, request, route, startNanos);
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
+            return null;
+        }
+        try {
+            return s.asyncListener(listenerType, request, route, startNanos);
+        } finally {
+            d.exit();
+        }
     }
 
     /** A server worker pool was created (Jetty {@code QueuedThreadPool}, Tomcat's executor). */
     public static void workerPool(Object pool, String server) {
         HttpSink s = sink;
-        if (s != null) {
-            s.workerPool(pool, server);
+        HookGuard.Depth d;
+        if (s != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.workerPool(pool, server);
+            } finally {
+                d.exit();
+            }
         }
     }
 
@@ -73,12 +99,22 @@ public final class HttpHooks {
      */
     public static Object nettyRequest(String method, String uri) {
         HttpSink s = sink;
-        if (s == null) {
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
             return null;
         }
-        Object inFlight = s.nettyRequest(method, uri);
-        if (inFlight != null) {
-            RequestContext.enter(s.route(inFlight));
+        Object inFlight;
+        String route = null;
+        try {
+            inFlight = s.nettyRequest(method, uri);
+            if (inFlight != null) {
+                route = s.route(inFlight);
+            }
+        } finally {
+            d.exit();
+        }
+        if (route != null) {
+            RequestContext.enter(route);
         }
         return inFlight;
     }
@@ -86,8 +122,15 @@ public final class HttpHooks {
     /** Netty: a later read on a channel with a request in flight (a body arriving); its route applies again. */
     public static void nettyRead(Object inFlight) {
         HttpSink s = sink;
-        if (s != null && inFlight != null) {
-            RequestContext.enter(s.route(inFlight));
+        HookGuard.Depth d;
+        if (s != null && inFlight != null && (d = HookGuard.enter()) != null) {
+            String route;
+            try {
+                route = s.route(inFlight);
+            } finally {
+                d.exit();
+            }
+            RequestContext.enter(route);
         }
     }
 
@@ -104,8 +147,13 @@ public final class HttpHooks {
      */
     public static void nettyWrite(Object inFlight, int status, boolean last) {
         HttpSink s = sink;
-        if (s != null && inFlight != null) {
-            s.nettyWrite(inFlight, status, last);
+        HookGuard.Depth d;
+        if (s != null && inFlight != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.nettyWrite(inFlight, status, last);
+            } finally {
+                d.exit();
+            }
         }
     }
 

@@ -6,7 +6,8 @@ package io.jdiag.bootstrap;
  * classes on the bootstrap class path. Each method forwards to the sink the agent installed, or
  * does nothing when none is installed (before start-up, after detach, or with the detector off).
  *
- * <p>Callers are app threads on hot paths: no locks, no logging here.
+ * <p>Callers are app threads on hot paths: no locks, no logging here. What the agent does inside a
+ * hook (capturing a stack, loading its classes) never re-enters one ({@link HookGuard}).
  */
 public final class LeaksHooks {
     /** Set by the agent on start, cleared on detach. Volatile: read on every call by any thread. */
@@ -28,24 +29,39 @@ public final class LeaksHooks {
      */
     public static void opened(Object resource, String type, Object target) {
         LeaksSink s = sink;
-        if (s != null && resource != null && !AgentThread.isAgentThread()) {
-            s.opened(resource, type, target);
+        HookGuard.Depth d;
+        if (s != null && resource != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.opened(resource, type, target);
+            } finally {
+                d.exit();
+            }
         }
     }
 
     /** A tracked resource learnt what it is connected to (a socket's remote address). */
     public static void describe(Object resource, Object target) {
         LeaksSink s = sink;
-        if (s != null && resource != null) {
-            s.describe(resource, target);
+        HookGuard.Depth d;
+        if (s != null && resource != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.describe(resource, target);
+            } finally {
+                d.exit();
+            }
         }
     }
 
     /** {@code close()} was called on a resource (tracked or not). */
     public static void closed(Object resource) {
         LeaksSink s = sink;
-        if (s != null && resource != null) {
-            s.closed(resource);
+        HookGuard.Depth d;
+        if (s != null && resource != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.closed(resource);
+            } finally {
+                d.exit();
+            }
         }
     }
 

@@ -6,18 +6,21 @@ import io.jdiag.agent.report.FindingsStore;
 import io.jdiag.agent.report.Report;
 import io.jdiag.agent.report.ReportFiles;
 import io.jdiag.agent.report.ReportSection;
+import io.jdiag.agent.report.Stacks;
 import io.jdiag.bootstrap.AgentThread;
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
@@ -25,6 +28,10 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
  * The running agent, created by {@code AgentMain} inside the agent class loader. Wires config,
  * the event pipeline, the findings store, metrics, detectors, instrumentation, endpoint and
  * report files; {@link #close()} undoes all of it for a detach.
+ *
+ * <p>Each detector is started, warmed up, installed and stopped inside a guard of its own: one
+ * that throws at any of these steps, or whose advice fails later, is turned off alone
+ * ({@link #detectorFailed}) while the others, the endpoint and {@code report.dir} run on.
  */
 public final class Agent implements AutoCloseable {
     /** System properties through which the CLI finds a running agent (by pid, with no port given). */
@@ -35,8 +42,10 @@ public final class Agent implements AutoCloseable {
     private final Instrumentation inst;
     private final String mode;
     private final Config config;
-    private final List<Detector> detectors = new ArrayList<>();
-    private final Map<String, Boolean> detectorStates = new LinkedHashMap<>();
+    private final DetectorCatalog catalog;
+    /** Started detectors, by name, with what the core made for each. */
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final DetectorStates states = new DetectorStates();
     private final Installer installer = new Installer();
     private final EventPipeline events;
     private final AgentLoop loop;
@@ -48,14 +57,15 @@ public final class Agent implements AutoCloseable {
     private ReportFiles reportFiles;
     private Thread shutdownHook;
 
-    private Agent(Instrumentation inst, String mode, Config config) {
+    private Agent(Instrumentation inst, String mode, Config config, DetectorCatalog catalog) {
         this.inst = inst;
         this.mode = mode;
         this.config = config;
-        this.events = new EventPipeline(config.integer(ConfigKey.EVENTS_QUEUE_CAPACITY));
+        this.catalog = catalog;
+        this.events = new EventPipeline(config.integer(CoreKeys.EVENTS_QUEUE_CAPACITY));
         this.loop = new AgentLoop(events);
-        this.store = new FindingsStore(config.integer(ConfigKey.REPORT_MAX_FINDINGS));
-        this.report = new Report(store, version(), mode, () -> detectorStates);
+        this.store = new FindingsStore(config.integer(CoreKeys.REPORT_MAX_FINDINGS));
+        this.report = new Report(store, version(), mode, states::up, states::errors);
     }
 
     /**
@@ -63,15 +73,16 @@ public final class Agent implements AutoCloseable {
      *
      * @param mode {@code premain} or {@code attach}. On attach a bad configuration is refused as a
      *             whole (thrown back to the CLI, nothing installed); at premain each problem is
-     *             printed and the rest runs on.
+     *             printed and the rest runs on. A failing detector never refuses an attach.
      */
     public static Agent start(String args, Instrumentation inst, String mode, File agentJar) throws Exception {
-        Config config = Config.load(args);
+        DetectorCatalog catalog = DetectorCatalog.load(Agent.class.getClassLoader());
+        Config config = Config.load(args, ConfigSchema.of(catalog));
         if ("attach".equals(mode) && !config.argumentProblems().isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", config.argumentProblems()));
         }
         config.problems().forEach(Log::line);
-        Agent agent = new Agent(inst, mode, config);
+        Agent agent = new Agent(inst, mode, config, catalog);
         try {
             agent.startAll();
         } catch (Throwable t) {
@@ -87,18 +98,39 @@ public final class Agent implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        AgentMetrics metrics = new AgentMetrics(registry, version(), mode, events::dropped, installer::errors);
+        AgentMetrics metrics = new AgentMetrics(registry, version(), mode, events::dropped, installer::errors, states::up);
         store.onRecord(metrics::finding);
 
-        DetectorContext context = new Context();
-        for (Detector d : ServiceLoader.load(Detector.class, Agent.class.getClassLoader())) {
-            boolean enabled = config.detectorEnabled(d.name());
-            detectorStates.put(d.name(), enabled);
-            if (enabled) {
-                d.start(context);
-                detectors.add(d);
+        catalog.failures().forEach((name, cause) -> {
+            states.failed(name, cause);
+            Log.line(DetectorStates.failureLine(name, cause));
+        });
+        List<String> libraryPackages = new ArrayList<>();
+        List<Detector> started = new ArrayList<>();
+        for (Detector d : catalog.detectors()) {
+            if (!config.detectorEnabled(d.name())) {
+                states.disabled(d.name());
+                continue;
             }
+            Running r = new Running(d);
+            running.put(d.name(), r);
+            try {
+                d.start(r);
+            } catch (Throwable t) {
+                detectorFailed(d.name(), "failed to start: " + DetectorCatalog.cause(t));
+                continue;
+            }
+            try {
+                d.warmUp();
+            } catch (Throwable t) {
+                detectorFailed(d.name(), "failed to warm up: " + DetectorCatalog.cause(t));
+                continue;
+            }
+            states.running(d.name());
+            libraryPackages.addAll(d.libraryPackages());
+            started.add(d);
         }
+        Stacks.libraryPackages(libraryPackages);
         loop.start();
 
         // Attach: bind now so a taken port fails the CLI with our line. Premain: bind on the agent
@@ -109,12 +141,18 @@ public final class Agent implements AutoCloseable {
             new AgentThread(() -> startEndpoint(false), "jdiag-endpoint-start").start();
         }
 
-        transformer = installer.install(inst, Agent.class.getClassLoader(), detectors);
-        installer.check(inst, detectors);
+        transformer = installer.install(inst, Agent.class.getClassLoader(), started, this::detectorFailed);
+        List<Detector> installed = new ArrayList<>();
+        for (Detector d : started) {
+            if (running.containsKey(d.name())) {
+                installed.add(d);
+            }
+        }
+        installer.check(inst, installed);
 
-        if (config.isSet(ConfigKey.REPORT_DIR)) {
-            reportFiles = new ReportFiles(report, config.file(ConfigKey.REPORT_DIR));
-            loop.every(config.nanos(ConfigKey.REPORT_INTERVAL) / 1_000_000, this::writeReportFiles);
+        if (config.isSet(CoreKeys.REPORT_DIR)) {
+            reportFiles = new ReportFiles(report, config.file(CoreKeys.REPORT_DIR));
+            loop.every(config.nanos(CoreKeys.REPORT_INTERVAL) / 1_000_000, this::writeReportFiles);
             shutdownHook = new AgentThread(this::writeReportFiles, "jdiag-report-at-exit");
             shutdownHook.setDaemon(false);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -123,16 +161,36 @@ public final class Agent implements AutoCloseable {
         System.setProperty(PROP_MODE, mode);
     }
 
+    /**
+     * Turns one detector off: one {@code jdiag:} line, state 0 with its cause, its sinks cleared, its
+     * metrics, periodic tasks and report sections removed, and — once installed — its advice removed
+     * from the classes it had woven. Callable from any thread, including from inside a class-file
+     * transformer (the instrumentation part then runs later on the agent thread).
+     */
+    void detectorFailed(String detector, String cause) {
+        if (!states.failed(detector, cause)) {
+            return;
+        }
+        Log.line(DetectorStates.failureLine(detector, cause));
+        Running r = running.remove(detector);
+        if (r != null) {
+            r.release();
+        }
+        if (transformer != null) {
+            loop.soon(() -> installer.retransformWithout(inst, detector));
+        }
+    }
+
     private void startEndpoint(boolean failHard) {
-        int port = config.integer(ConfigKey.HTTP_PORT);
+        int port = config.integer(CoreKeys.HTTP_PORT);
         if (port < 0) {
             System.setProperty(PROP_ENDPOINT, "off");
             return;
         }
-        String host = config.string(ConfigKey.HTTP_HOST);
+        String host = config.string(CoreKeys.HTTP_HOST);
         try {
-            Endpoint e = Endpoint.start(host, port, config.string(ConfigKey.HTTP_USER),
-                    config.file(ConfigKey.HTTP_PASSWORD_FILE), registry, report);
+            Endpoint e = Endpoint.start(host, port, config.string(CoreKeys.HTTP_USER),
+                    config.file(CoreKeys.HTTP_PASSWORD_FILE), registry, report);
             endpoint = e;
             String shownHost = host.contains(":") ? "[" + host + "]" : host;
             System.setProperty(PROP_ENDPOINT, "http://" + shownHost + ":" + e.port() + "/");
@@ -140,7 +198,7 @@ public final class Agent implements AutoCloseable {
             String line = "jdiag: http.port=" + port + " (http.host=" + host + "): cannot serve the endpoint ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + "); no /metrics or /report, detectors"
-                    + (config.isSet(ConfigKey.REPORT_DIR) ? " and report.dir" : "") + " keep working";
+                    + (config.isSet(CoreKeys.REPORT_DIR) ? " and report.dir" : "") + " keep working";
             if (failHard) {
                 throw new IllegalStateException(line, e);
             }
@@ -155,7 +213,7 @@ public final class Agent implements AutoCloseable {
         try {
             reportFiles.write();
         } catch (IOException | RuntimeException e) {
-            Log.once("report-files", "jdiag: report.dir=" + config.string(ConfigKey.REPORT_DIR)
+            Log.once("report-files", "jdiag: report.dir=" + config.string(CoreKeys.REPORT_DIR)
                     + ": cannot write the report (" + e + "); will retry");
         }
     }
@@ -166,13 +224,14 @@ public final class Agent implements AutoCloseable {
         if (transformer != null) {
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         }
-        for (Detector d : detectors) {
+        for (Running r : new ArrayList<>(running.values())) {
             try {
-                d.stop();
+                r.detector.stop();
             } catch (Throwable t) {
-                Log.line("jdiag: " + d.name() + " did not stop cleanly: " + t);
+                Log.line("jdiag: " + r.detector.name() + " did not stop cleanly: " + t);
             }
         }
+        running.clear();
         loop.stop();
         Endpoint e = endpoint;
         if (e != null) {
@@ -203,7 +262,40 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private final class Context implements DetectorContext {
+    /**
+     * One started detector and the context the core gave it. Everything it registers through the
+     * context is recorded here, so that a failure takes back exactly its part: its metrics (in a
+     * registry of its own, exported through one collector in the agent's), its periodic tasks and
+     * its report sections.
+     */
+    private final class Running implements DetectorContext {
+        final Detector detector;
+        private final CollectorRegistry own = new CollectorRegistry(true);
+        private final Collector exported;
+        private final List<Object> tasks = new CopyOnWriteArrayList<>();
+        private final List<ReportSection> sections = new CopyOnWriteArrayList<>();
+
+        Running(Detector detector) {
+            this.detector = detector;
+            this.exported = new Collector() {
+                @Override
+                public List<MetricFamilySamples> collect() {
+                    return Collections.list(own.metricFamilySamples());
+                }
+            }.register(registry);
+        }
+
+        void release() {
+            registry.unregister(exported);
+            tasks.forEach(loop::cancel);
+            sections.forEach(report::removeSection);
+            try {
+                detector.stop();
+            } catch (Throwable t) {
+                Log.line("jdiag: " + detector.name() + " did not stop cleanly: " + t);
+            }
+        }
+
         @Override
         public Config config() {
             return config;
@@ -216,7 +308,7 @@ public final class Agent implements AutoCloseable {
 
         @Override
         public CollectorRegistry registry() {
-            return registry;
+            return own;
         }
 
         @Override
@@ -226,12 +318,18 @@ public final class Agent implements AutoCloseable {
 
         @Override
         public void every(long intervalMillis, Runnable task) {
-            loop.every(intervalMillis, task);
+            tasks.add(loop.every(intervalMillis, task));
         }
 
         @Override
         public void addReportSection(ReportSection section) {
+            sections.add(section);
             report.addSection(section);
+        }
+
+        @Override
+        public void failed(String cause) {
+            detectorFailed(detector.name(), cause);
         }
     }
 }

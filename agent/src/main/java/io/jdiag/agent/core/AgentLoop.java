@@ -40,8 +40,27 @@ final class AgentLoop implements Runnable {
         thread.start();
     }
 
-    void every(long intervalMillis, Runnable task) {
-        periodic.add(new Periodic(TimeUnit.MILLISECONDS.toNanos(Math.max(1, intervalMillis)), task, System.nanoTime()));
+    /** @return a handle for {@link #cancel} */
+    Object every(long intervalMillis, Runnable task) {
+        Periodic p = new Periodic(TimeUnit.MILLISECONDS.toNanos(Math.max(1, intervalMillis)), task, System.nanoTime());
+        periodic.add(p);
+        return p;
+    }
+
+    /** Stops a task {@link #every} scheduled; a pass already running finishes. */
+    void cancel(Object handle) {
+        periodic.remove(handle);
+    }
+
+    /** Runs {@code task} once on the agent thread, soon. */
+    void soon(Runnable task) {
+        Periodic[] self = new Periodic[1];
+        self[0] = new Periodic(0, () -> {
+            periodic.remove(self[0]);
+            task.run();
+        }, System.nanoTime());
+        periodic.add(self[0]);
+        LockSupport.unpark(thread);
     }
 
     @Override

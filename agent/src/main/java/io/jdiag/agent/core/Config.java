@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +23,13 @@ import java.util.regex.Pattern;
 public final class Config {
     static final String SYSPROP_PREFIX = "jdiag.";
 
-    private final Map<ConfigKey, Object> values;
-    private final Map<ConfigKey, String> sources;
+    /** Key name → parsed value; a key of no source and no default is absent. */
+    private final Map<String, Object> values;
+    private final Map<String, String> sources;
     private final List<String> problems;
     private final List<String> argumentProblems;
 
-    private Config(Map<ConfigKey, Object> values, Map<ConfigKey, String> sources, List<String> problems,
+    private Config(Map<String, Object> values, Map<String, String> sources, List<String> problems,
                    List<String> argumentProblems) {
         this.values = values;
         this.sources = sources;
@@ -43,45 +43,48 @@ public final class Config {
      */
     static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of("JDIAG_AGENT_JAR", "JDIAG_JAVA_OPTS", "JDIAG_DEBUG");
 
-    /** Defaults only; for tests and for a detector started without the agent. */
+    /**
+     * Defaults only; for tests and for a detector started without the agent. Every key reads as
+     * its default, whether or not this schema holds it.
+     */
     public static Config defaults() {
-        return load(null, new Properties(), Collections.emptyMap());
+        return load(null, new Properties(), Collections.emptyMap(), ConfigSchema.core());
     }
 
     /** Loads from this JVM's own system properties and environment. */
-    public static Config load(String agentArgs) {
-        return load(agentArgs, System.getProperties(), System.getenv());
+    public static Config load(String agentArgs, ConfigSchema schema) {
+        return load(agentArgs, System.getProperties(), System.getenv(), schema);
     }
 
-    public static Config load(String agentArgs, Properties sysProps, Map<String, String> env) {
+    public static Config load(String agentArgs, Properties sysProps, Map<String, String> env, ConfigSchema schema) {
         List<String> problems = new ArrayList<>();
         // Ordered from highest to lowest precedence; each source maps key name -> raw text.
         List<Map.Entry<String, Map<String, String>>> layers = new ArrayList<>();
-        layers.add(Map.entry("agent argument", parseAgentArgs(agentArgs, problems)));
+        layers.add(Map.entry("agent argument", parseAgentArgs(agentArgs, problems, schema)));
         List<String> argumentProblems = new ArrayList<>(problems);
-        layers.add(Map.entry("system property", fromSystemProperties(sysProps, problems)));
-        layers.add(Map.entry("environment", fromEnvironment(env, problems)));
+        layers.add(Map.entry("system property", fromSystemProperties(sysProps, problems, schema)));
+        layers.add(Map.entry("environment", fromEnvironment(env, problems, schema)));
 
-        String configFile = firstRaw(layers, ConfigKey.CONFIG.key);
+        String configFile = firstRaw(layers, CoreKeys.CONFIG.key);
         if (configFile != null) {
             int before = problems.size();
-            layers.add(Map.entry("config file " + configFile, fromFile(configFile.trim(), problems)));
-            if (layers.get(0).getValue().containsKey(ConfigKey.CONFIG.key)) {
+            layers.add(Map.entry("config file " + configFile, fromFile(configFile.trim(), problems, schema)));
+            if (layers.get(0).getValue().containsKey(CoreKeys.CONFIG.key)) {
                 argumentProblems.addAll(problems.subList(before, problems.size()));
             }
         }
 
-        Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
-        Map<ConfigKey, String> sources = new EnumMap<>(ConfigKey.class);
-        for (ConfigKey key : ConfigKey.values()) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (ConfigKey key : schema.keys()) {
             for (Map.Entry<String, Map<String, String>> layer : layers) {
                 String raw = layer.getValue().get(key.key);
                 if (raw == null) {
                     continue;
                 }
                 try {
-                    values.put(key, key.parse(raw));
-                    sources.put(key, layer.getKey());
+                    values.put(key.key, key.parse(raw));
+                    sources.put(key.key, layer.getKey());
                 } catch (IllegalArgumentException e) {
                     String line = problem(layer.getKey(), key.key, raw, e.getMessage(), fallback(key));
                     problems.add(line);
@@ -91,9 +94,9 @@ public final class Config {
                 }
                 break; // an invalid value in a higher layer falls back to the default, as SPEC says
             }
-            if (!values.containsKey(key) && key.defaultValue != null) {
-                values.put(key, key.parse(key.defaultValue));
-                sources.put(key, "default");
+            if (!values.containsKey(key.key) && key.defaultValue != null) {
+                values.put(key.key, key.parse(key.defaultValue));
+                sources.put(key.key, "default");
             }
         }
         int before = problems.size();
@@ -111,13 +114,13 @@ public final class Config {
     }
 
     /** Basic auth is all or nothing: an endpoint must not quietly come up open when auth was asked for. */
-    private static void checkCombinations(Map<ConfigKey, Object> values, List<String> problems) {
-        boolean user = values.containsKey(ConfigKey.HTTP_USER);
-        boolean password = values.containsKey(ConfigKey.HTTP_PASSWORD_FILE);
-        if (user != password && !Integer.valueOf(-1).equals(values.get(ConfigKey.HTTP_PORT))) {
+    private static void checkCombinations(Map<String, Object> values, List<String> problems) {
+        boolean user = values.containsKey(CoreKeys.HTTP_USER.key);
+        boolean password = values.containsKey(CoreKeys.HTTP_PASSWORD_FILE.key);
+        if (user != password && !Integer.valueOf(-1).equals(values.get(CoreKeys.HTTP_PORT.key))) {
             problems.add("jdiag: http.user and http.password-file must be set together; endpoint turned off "
                     + "rather than served without the authentication that was asked for");
-            values.put(ConfigKey.HTTP_PORT, -1);
+            values.put(CoreKeys.HTTP_PORT.key, -1);
         }
     }
 
@@ -135,7 +138,7 @@ public final class Config {
      * {@code k=v,k2=v2}. A value may be quoted with {@code '} or {@code "} to hold commas
      * ({@code blocking.threads='loop-(1,2)'}).
      */
-    static Map<String, String> parseAgentArgs(String args, List<String> problems) {
+    static Map<String, String> parseAgentArgs(String args, List<String> problems, ConfigSchema schema) {
         Map<String, String> out = new LinkedHashMap<>();
         if (args == null || args.isBlank()) {
             return out;
@@ -171,19 +174,19 @@ public final class Config {
                 continue;
             }
             String key = pair.substring(0, eq).trim();
-            if (checkKnown(key, "agent argument", problems)) {
+            if (checkKnown(key, "agent argument", problems, schema)) {
                 out.put(key, pair.substring(eq + 1));
             }
         }
         return out;
     }
 
-    private static Map<String, String> fromSystemProperties(Properties props, List<String> problems) {
+    private static Map<String, String> fromSystemProperties(Properties props, List<String> problems, ConfigSchema schema) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : props.stringPropertyNames()) {
             if (name.startsWith(SYSPROP_PREFIX)) {
                 String key = name.substring(SYSPROP_PREFIX.length());
-                if (checkKnown(key, "system property " + name, problems)) {
+                if (checkKnown(key, "system property " + name, problems, schema)) {
                     out.put(key, props.getProperty(name));
                 }
             }
@@ -191,10 +194,10 @@ public final class Config {
         return out;
     }
 
-    private static Map<String, String> fromEnvironment(Map<String, String> env, List<String> problems) {
+    private static Map<String, String> fromEnvironment(Map<String, String> env, List<String> problems, ConfigSchema schema) {
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, ConfigKey> byEnv = new LinkedHashMap<>();
-        for (ConfigKey k : ConfigKey.values()) {
+        for (ConfigKey k : schema.keys()) {
             byEnv.put(k.envName(), k);
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
@@ -202,6 +205,9 @@ public final class Config {
                 continue;
             }
             ConfigKey k = byEnv.get(e.getKey());
+            if (k == null && schema.isOpenEnv(e.getKey())) {
+                continue;
+            }
             if (k == null) {
                 problems.add("jdiag: unknown environment variable " + e.getKey() + "; ignored");
             } else {
@@ -211,7 +217,7 @@ public final class Config {
         return out;
     }
 
-    private static Map<String, String> fromFile(String path, List<String> problems) {
+    private static Map<String, String> fromFile(String path, List<String> problems, ConfigSchema schema) {
         Map<String, String> out = new LinkedHashMap<>();
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(new File(path).toPath())) {
@@ -222,30 +228,33 @@ public final class Config {
             return out;
         }
         for (String key : p.stringPropertyNames()) {
-            if (key.equals(ConfigKey.CONFIG.key)) {
+            if (key.equals(CoreKeys.CONFIG.key)) {
                 problems.add("jdiag: config file " + path + " names another config file; nested files are ignored");
-            } else if (checkKnown(key, "config file " + path, problems)) {
+            } else if (checkKnown(key, "config file " + path, problems, schema)) {
                 out.put(key, p.getProperty(key));
             }
         }
         return out;
     }
 
-    private static boolean checkKnown(String key, String source, List<String> problems) {
-        if (ConfigKey.byName(key) != null) {
+    private static boolean checkKnown(String key, String source, List<String> problems, ConfigSchema schema) {
+        if (schema.byName(key) != null) {
             return true;
         }
-        String hint = closestKey(key);
+        if (schema.isOpen(key)) {
+            return false; // a key of a detector that failed to load: that detector's own line says enough
+        }
+        String hint = closestKey(key, schema);
         problems.add("jdiag: unknown config key '" + key + "' (" + source + "); ignored"
                 + (hint == null ? "" : " (did you mean " + hint + "?)"));
         return false;
     }
 
     /** The known key within edit distance 3 of a typo, if any. */
-    static String closestKey(String typo) {
+    static String closestKey(String typo, ConfigSchema schema) {
         String best = null;
         int bestDistance = 4;
-        for (ConfigKey k : ConfigKey.values()) {
+        for (ConfigKey k : schema.keys()) {
             int d = editDistance(typo, k.key);
             if (d < bestDistance) {
                 bestDistance = d;
@@ -289,50 +298,62 @@ public final class Config {
     }
 
     public boolean isSet(ConfigKey key) {
-        return values.containsKey(key);
+        return values.containsKey(key.key);
     }
 
     /** Where the value came from: "agent argument", "system property", "environment", "config file ...", "default". */
     public String source(ConfigKey key) {
-        return sources.getOrDefault(key, "unset");
+        return sources.getOrDefault(key.key, key.defaultValue != null ? "default" : "unset");
+    }
+
+    /**
+     * The parsed value; the key's default when no source set it (also for a key this configuration's
+     * schema does not hold, as in tests of one detector), or null when it has none.
+     */
+    private Object value(ConfigKey key) {
+        Object v = values.get(key.key);
+        if (v == null && !values.containsKey(key.key) && key.defaultValue != null) {
+            return key.parse(key.defaultValue);
+        }
+        return v;
     }
 
     public String string(ConfigKey key) {
-        Object v = values.get(key);
+        Object v = value(key);
         return v == null ? null : v.toString();
     }
 
     public boolean bool(ConfigKey key) {
-        return Boolean.TRUE.equals(values.get(key));
+        return Boolean.TRUE.equals(value(key));
     }
 
     public long nanos(ConfigKey key) {
-        return (Long) values.get(key);
+        return (Long) value(key);
     }
 
     public long bytes(ConfigKey key) {
-        return (Long) values.get(key);
+        return (Long) value(key);
     }
 
     public double fraction(ConfigKey key) {
-        return (Double) values.get(key);
+        return (Double) value(key);
     }
 
     public int integer(ConfigKey key) {
-        return (Integer) values.get(key);
+        return (Integer) value(key);
     }
 
     public Pattern pattern(ConfigKey key) {
-        return (Pattern) values.get(key);
+        return (Pattern) value(key);
     }
 
     public File file(ConfigKey key) {
-        return (File) values.get(key);
+        return (File) value(key);
     }
 
     /** {@code true} unless {@code <detector>.enabled=false}. */
     public boolean detectorEnabled(String detector) {
-        ConfigKey k = ConfigKey.byName(detector + ".enabled");
-        return k == null || bool(k);
+        Object v = values.get(detector + ".enabled");
+        return !Boolean.FALSE.equals(v);
     }
 }

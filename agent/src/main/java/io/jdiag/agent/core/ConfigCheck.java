@@ -10,19 +10,23 @@ import java.util.Properties;
 
 /**
  * {@code jdiag check-config}: validates agent arguments exactly as the agent would, plus whether
- * the endpoint port is free on this host, without touching any JVM. Uses no bootstrap class, so
- * the CLI can run it from the agent jar in its own process.
+ * the endpoint port is free on this host, without touching any JVM. The CLI runs it from the agent
+ * jar in its own process ({@code AgentMain.checkConfig}), with the bootstrap hooks on a class loader
+ * of their own, since the detectors that declare keys refer to them.
  */
 public final class ConfigCheck {
     private ConfigCheck() {}
 
     /** @return one {@code jdiag:} line per problem; empty when the configuration is good */
     public static List<String> check(String agentArgs) {
-        Config config = Config.load(agentArgs, new Properties(), Collections.emptyMap());
+        // The detectors are loaded (not started) as in the agent: they declare their own keys.
+        DetectorCatalog catalog = DetectorCatalog.load(ConfigCheck.class.getClassLoader());
+        Config config = Config.load(agentArgs, new Properties(), Collections.emptyMap(), ConfigSchema.of(catalog));
         List<String> problems = new ArrayList<>(config.problems());
-        int port = config.integer(ConfigKey.HTTP_PORT);
+        catalog.failures().forEach((name, cause) -> problems.add(DetectorStates.failureLine(name, cause)));
+        int port = config.integer(CoreKeys.HTTP_PORT);
         if (port > 0) {
-            String host = config.string(ConfigKey.HTTP_HOST);
+            String host = config.string(CoreKeys.HTTP_HOST);
             try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
                 probe.setReuseAddress(true);
             } catch (IOException e) {

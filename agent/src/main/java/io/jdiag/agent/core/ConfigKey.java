@@ -1,60 +1,21 @@
 package io.jdiag.agent.core;
 
 import java.io.File;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Every configuration key the agent knows: its type, default and meaning. Parsing and validation
- * live here so that the agent, {@code jdiag check-config} and the docs agree on one definition.
+ * One configuration key: its name, type, default and meaning. Parsing and validation live here so
+ * that the agent, {@code jdiag check-config} and the docs agree on one definition.
+ *
+ * <p>The core declares its own keys ({@link CoreKeys}); each detector declares the keys of its
+ * package ({@link Detector#configKeys()}), and the core derives {@code <detector>.enabled} for every
+ * detector ({@link ConfigSchema}).
  */
-public enum ConfigKey {
-    CONFIG("config", Type.STRING, null, "properties file with more keys (lowest precedence above defaults)"),
-    HTTP_HOST("http.host", Type.STRING, "127.0.0.1", "address the endpoint binds to"),
-    HTTP_PORT("http.port", Type.PORT, "9490", "endpoint port; 0 = any free port, off = no endpoint"),
-    HTTP_USER("http.user", Type.STRING, null, "basic-auth user required on every endpoint (with http.password-file)"),
-    HTTP_PASSWORD_FILE("http.password-file", Type.FILE, null, "file whose first line is the basic-auth password"),
-
-    POOLS_ENABLED("pools.enabled", Type.BOOLEAN, "true", "connection-pool detector on/off"),
-    LEAKS_ENABLED("leaks.enabled", Type.BOOLEAN, "true", "unclosed-resource detector on/off"),
-    BLOCKING_ENABLED("blocking.enabled", Type.BOOLEAN, "true", "event-loop blocking detector on/off"),
-    BUFFERING_ENABLED("buffering.enabled", Type.BOOLEAN, "true", "unbounded-buffering detector on/off"),
-    SERIALIZATION_ENABLED("serialization.enabled", Type.BOOLEAN, "true", "slow-serialization detector on/off"),
-    HTTP_ENABLED("http.enabled", Type.BOOLEAN, "true", "HTTP server/client detector on/off"),
-
-    POOLS_ACQUIRE_THRESHOLD("pools.acquire.threshold", Type.DURATION, "100ms", "an acquire waiting longer counts as exhaustion"),
-    POOLS_LEAK_THRESHOLD("pools.leak.threshold", Type.DURATION, "30s", "a connection held longer is a suspected leak"),
-
-    LEAKS_SAMPLE_RATE("leaks.sample.rate", Type.FRACTION, "1", "fraction of opened resources whose opening stack is captured"),
-    LEAKS_LONG_OPEN_THRESHOLD("leaks.long-open.threshold", Type.DURATION, "5m", "resources open longer are listed as long-open (not leaks)"),
-    LEAKS_MAX_TRACKED("leaks.max-tracked", Type.INT, "200000", "most resources tracked at once; beyond, new ones are counted but not tracked"),
-
-    BLOCKING_THREADS("blocking.threads", Type.REGEX, null, "extra regex of thread names treated as event loops"),
-    BLOCKING_STALL_THRESHOLD("blocking.stall.threshold", Type.DURATION, "100ms", "a loop task running longer is a stall"),
-    BUFFERING_THRESHOLD("buffering.threshold", Type.SIZE, "8MiB", "a single in-memory read/buffer larger is flagged"),
-    SERIALIZATION_THRESHOLD("serialization.threshold", Type.DURATION, "50ms", "one (de)serialization call slower is flagged"),
-
-    REPORT_DIR("report.dir", Type.DIR, null, "also write the report there periodically and at JVM exit"),
-    REPORT_INTERVAL("report.interval", Type.DURATION, "60s", "how often the report is written to report.dir"),
-    REPORT_MAX_FINDINGS("report.max-findings", Type.INT, "500", "most findings kept; more are counted as dropped"),
-    EVENTS_QUEUE_CAPACITY("events.queue.capacity", Type.INT, "16384", "capacity of the queue from application threads to the agent thread");
-
+public final class ConfigKey {
     /** Value types; each knows how to parse its text form. */
     public enum Type { STRING, BOOLEAN, DURATION, SIZE, FRACTION, PORT, INT, REGEX, FILE, DIR }
-
-    private static final Map<String, ConfigKey> BY_NAME;
-
-    static {
-        Map<String, ConfigKey> m = new LinkedHashMap<>();
-        for (ConfigKey k : values()) {
-            m.put(k.key, k);
-        }
-        BY_NAME = Collections.unmodifiableMap(m);
-    }
 
     public final String key;
     public final Type type;
@@ -62,20 +23,61 @@ public enum ConfigKey {
     public final String defaultValue;
     public final String description;
 
-    ConfigKey(String key, Type type, String defaultValue, String description) {
+    /**
+     * @param key          {@code <detector>.<name>} for a detector's key, e.g. {@code leaks.sample.rate}
+     * @param defaultValue text form of the default (parsed like any value), or null for "unset"
+     * @param description  one line for the docs and {@code jdiag check-config}
+     */
+    public ConfigKey(String key, Type type, String defaultValue, String description) {
         this.key = key;
         this.type = type;
         this.defaultValue = defaultValue;
         this.description = description;
+        if (defaultValue != null) {
+            parse(defaultValue); // a default that does not parse is a bug of the declaring code: fail at once
+        }
     }
 
-    public static ConfigKey byName(String name) {
-        return BY_NAME.get(name);
+    public static ConfigKey duration(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.DURATION, defaultValue, description);
+    }
+
+    public static ConfigKey size(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.SIZE, defaultValue, description);
+    }
+
+    public static ConfigKey fraction(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.FRACTION, defaultValue, description);
+    }
+
+    public static ConfigKey integer(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.INT, defaultValue, description);
+    }
+
+    public static ConfigKey bool(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.BOOLEAN, defaultValue, description);
+    }
+
+    public static ConfigKey regex(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.REGEX, defaultValue, description);
+    }
+
+    public static ConfigKey string(String key, String defaultValue, String description) {
+        return new ConfigKey(key, Type.STRING, defaultValue, description);
     }
 
     /** {@code http.password-file} → {@code JDIAG_HTTP_PASSWORD_FILE}. */
     public String envName() {
+        return envName(key);
+    }
+
+    static String envName(String key) {
         return "JDIAG_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    @Override
+    public String toString() {
+        return key;
     }
 
     /**

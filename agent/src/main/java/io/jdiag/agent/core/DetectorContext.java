@@ -4,12 +4,16 @@ import io.jdiag.agent.report.FindingsStore;
 import io.jdiag.agent.report.ReportSection;
 import io.prometheus.client.CollectorRegistry;
 
-/** What the core gives each detector. */
+/**
+ * What the core gives one detector. Everything registered through it (metrics, periodic tasks,
+ * report sections) belongs to that detector and is taken back when it fails.
+ */
 public interface DetectorContext {
     Config config();
 
     FindingsStore findings();
 
+    /** This detector's registry; exported on {@code /metrics} while the detector runs. */
     CollectorRegistry registry();
 
     EventPipeline events();
@@ -19,4 +23,10 @@ public interface DetectorContext {
 
     /** Adds a section to the report (e.g. leaks' long-open resources). */
     void addReportSection(ReportSection section);
+
+    /**
+     * Turns this detector off from its own code, when it finds it cannot work (a library it reads
+     * turned out to be a version it cannot handle): the same as a failed start, at any time.
+     */
+    void failed(String cause);
 }

@@ -3,8 +3,11 @@ package io.jdiag.agent.core;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import io.jdiag.bootstrap.HookGuard;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,23 +18,45 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Builds the one {@link AgentBuilder} for all enabled detectors and installs it, retransforming
+ * Builds the one {@link AgentBuilder} for all running detectors and installs it, retransforming
  * classes loaded before us (JDK classes like {@code FileInputStream} always are) in one batch.
- * Failures never escape: each is counted in {@code jdiag_agent_instrumentation_errors_total} and
- * logged once per type.
+ *
+ * <p>One builder, not one per detector: every class the application loads is parsed once for all
+ * detectors' matchers, not once per detector (start-up time on a framework application). Each
+ * detector's part of it still runs in a guard of its own ({@link DetectorGuard}): preparing its
+ * instrumentations, its type and class-loader matchers, and resolving its advice for a type. What
+ * one of them throws turns that detector off ({@link FailureListener}), its matchers match nothing
+ * from then on, and the classes it had woven are retransformed without its advice; the other
+ * detectors' advice in those classes stays. A class that cannot be woven at all is counted in
+ * {@code jdiag_agent_instrumentation_errors_total} and logged once; it is one class, not a detector.
  */
 final class Installer {
+    /** Told when a detector's instrumentation fails; may be called on any thread, inside a transformer. */
+    interface FailureListener {
+        void detectorFailed(String detector, String cause);
+    }
+
     private final LongAdder errors = new LongAdder();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+    /** Detector name → names of the classes its advice was woven into. */
+    private final ConcurrentHashMap<String, Set<String>> woven = new ConcurrentHashMap<>();
 
     long errors() {
         return errors.sum();
     }
 
-    ResettableClassFileTransformer install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors) {
+    /**
+     * Installs the instrumentations of {@code detectors}. A detector whose instrumentations cannot
+     * even be prepared is reported to {@code onFailure} before anything is installed and left out.
+     */
+    ResettableClassFileTransformer install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors,
+                                           FailureListener onFailure) {
+        // Loaded here, not by the first class-file transform that needs it.
+        HookGuard.inside();
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -62,37 +87,112 @@ final class Installer {
                         error(typeName, throwable);
                     }
                 })
+                // Everything Byte Buddy does in a transform (reading class files through the
+                // application's loaders, which may open jars) is the agent's own work: no hook fires.
+                .with((AgentBuilder.TransformerDecorator) t -> ResettableClassFileTransformer.WithDelegation.of(t,
+                        new ResettableClassFileTransformer.WithDelegation.Callback<HookGuard.Depth>() {
+                            @Override
+                            public HookGuard.Depth onBeforeTransform(JavaModule module, ClassLoader loader, String name,
+                                                                     Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+                                return HookGuard.enterNested();
+                            }
+
+                            @Override
+                            public void onAfterTransform(HookGuard.Depth depth, JavaModule module, ClassLoader loader,
+                                                         String name, Class<?> redefined, ProtectionDomain domain,
+                                                         byte[] bytes) {
+                                if (depth != null) {
+                                    depth.exit();
+                                }
+                            }
+                        }))
                 // Byte Buddy ignores JDK classes by default; we instrument some, so we say exactly
-                // what to leave alone: ourselves (incl. relocated libraries) and synthetic classes.
+                // what to leave alone: ourselves (incl. relocated libraries), an application's own
+                // Byte Buddy, reflection accessors and synthetic classes. The "#...".substring(1)
+                // keeps the shade plugin, which rewrites string constants that look like a relocated
+                // package, from turning the application's package name into our relocated one.
                 .ignore(nameStartsWith("io.jdiag.")
-                        .or(nameStartsWith("net.bytebuddy."))
+                        .or(nameStartsWith("#net.bytebuddy.".substring(1)))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()));
 
         for (Detector detector : detectors) {
-            for (TypeInstrumentation ti : detector.instrumentations()) {
-                AgentBuilder.Transformer.ForAdvice[] forAdvice = {
-                    new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                };
-                ti.transform((methods, adviceClass) -> forAdvice[0] = forAdvice[0].advice(methods, adviceClass));
-                builder = builder.type(ti.typeMatcher(), ti.classLoaderMatcher()).transform(forAdvice[0]);
+            DetectorGuard guard = new DetectorGuard(detector.name(), onFailure);
+            List<AgentBuilder.Transformer.ForAdvice> transformers = new ArrayList<>();
+            List<TypeInstrumentation> instrumentations;
+            try {
+                instrumentations = detector.instrumentations();
+                for (TypeInstrumentation ti : instrumentations) {
+                    AgentBuilder.Transformer.ForAdvice[] forAdvice = {
+                        new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                    };
+                    ti.transform((methods, adviceClass) -> forAdvice[0] = forAdvice[0].advice(methods, adviceClass));
+                    transformers.add(forAdvice[0]);
+                    ti.typeMatcher();
+                    ti.classLoaderMatcher();
+                }
+            } catch (Throwable t) {
+                guard.fail("its instrumentation could not be prepared: " + DetectorCatalog.cause(t));
+                continue;
+            }
+            for (int i = 0; i < instrumentations.size(); i++) {
+                TypeInstrumentation ti = instrumentations.get(i);
+                builder = builder.type(guard.types(ti.typeMatcher()), guard.loaders(ti.classLoaderMatcher()))
+                        .transform(guard.transformer(transformers.get(i)));
             }
         }
         return builder.installOn(inst);
     }
 
+    /**
+     * The loaded classes one detector wove its advice into, to be retransformed without it once it is
+     * off ({@link #retransformWithout}).
+     */
+    Set<String> wovenBy(String detector) {
+        Set<String> names = woven.get(detector);
+        return names == null ? Set.of() : names;
+    }
+
+    /**
+     * Retransforms the loaded classes a failed detector had woven, in one batch, so that they keep only
+     * the other detectors' advice. Agent thread only: never from inside a transformer.
+     */
+    void retransformWithout(Instrumentation inst, String detector) {
+        Set<String> names = new HashSet<>(wovenBy(detector));
+        if (names.isEmpty()) {
+            return;
+        }
+        List<Class<?>> classes = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (names.contains(c.getName()) && inst.isModifiableClass(c)) {
+                classes.add(c);
+            }
+        }
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+        } catch (Throwable t) {
+            Log.line("jdiag: " + detector + ": could not remove its instrumentation from " + classes.size()
+                    + " classes (" + t + "); its hooks do nothing now that it is off");
+        }
+    }
+
     /** Says on stderr which required types are loaded but were not transformed, and how that blinds the detector. */
     void check(Instrumentation inst, List<Detector> detectors) {
-        List<String> loaded = new ArrayList<>();
+        Set<String> loaded = new HashSet<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             loaded.add(c.getName());
         }
-        Set<String> loadedSet = Set.copyOf(loaded);
         for (Detector d : detectors) {
-            for (TypeInstrumentation ti : d.instrumentations()) {
+            List<TypeInstrumentation> instrumentations;
+            try {
+                instrumentations = d.instrumentations();
+            } catch (Throwable alreadyReported) {
+                continue;
+            }
+            for (TypeInstrumentation ti : instrumentations) {
                 for (String required : ti.requiredTypes()) {
-                    if (loadedSet.contains(required) && !transformed.contains(required)) {
+                    if (loaded.contains(required) && !transformed.contains(required)) {
                         Log.line("jdiag: " + d.name() + ": could not instrument " + required
                                 + ", so its part of the detector sees nothing; check the lines above for the cause"
                                 + " and report it with your JDK version (" + System.getProperty("java.version") + ")");
@@ -106,5 +206,74 @@ final class Installer {
         errors.increment();
         Log.once("instrument:" + typeName, "jdiag: could not instrument " + typeName + ": " + t
                 + " (counted in jdiag_agent_instrumentation_errors_total; the application is unaffected)");
+    }
+
+    /**
+     * One detector's share of the builder. Its matchers and transformers catch everything their
+     * delegates throw, turn the detector off on the first failure, and match nothing after.
+     */
+    private final class DetectorGuard {
+        private final String detector;
+        private final FailureListener onFailure;
+        private volatile boolean off;
+
+        DetectorGuard(String detector, FailureListener onFailure) {
+            this.detector = detector;
+            this.onFailure = onFailure;
+        }
+
+        void fail(String cause) {
+            if (!off) {
+                off = true;
+                errors.increment();
+                onFailure.detectorFailed(detector, cause);
+            }
+        }
+
+        ElementMatcher<TypeDescription> types(ElementMatcher<? super TypeDescription> delegate) {
+            return type -> {
+                if (off) {
+                    return false;
+                }
+                try {
+                    return delegate.matches(type);
+                } catch (Throwable t) {
+                    fail("its type matcher failed on " + type.getName() + ": " + DetectorCatalog.cause(t));
+                    return false;
+                }
+            };
+        }
+
+        ElementMatcher<ClassLoader> loaders(ElementMatcher<? super ClassLoader> delegate) {
+            return loader -> {
+                if (off) {
+                    return false;
+                }
+                try {
+                    return delegate.matches(loader);
+                } catch (Throwable t) {
+                    fail("its class-loader matcher failed: " + DetectorCatalog.cause(t));
+                    return false;
+                }
+            };
+        }
+
+        AgentBuilder.Transformer transformer(AgentBuilder.Transformer delegate) {
+            return (builder, type, loader, module, domain) -> {
+                if (off) {
+                    return builder;
+                }
+                try {
+                    DynamicType.Builder<?> woven = delegate.transform(builder, type, loader, module, domain);
+                    Installer.this.woven.computeIfAbsent(detector, k -> ConcurrentHashMap.newKeySet()).add(type.getName());
+                    return woven;
+                } catch (Throwable t) {
+                    // Advice that cannot be resolved (a class missing from the agent, a library it
+                    // cannot handle) is broken for every type it targets: the detector goes off.
+                    fail("its advice could not be applied to " + type.getName() + ": " + DetectorCatalog.cause(t));
+                    return builder;
+                }
+            };
+        }
     }
 }

@@ -10,6 +10,11 @@ import java.util.Map;
  * read by endpoint threads; all access goes through the store's lock.
  */
 public final class Finding {
+    /** {@code origin}: the stack holds a frame of the application's own code (or there is no stack to tell). */
+    public static final String APPLICATION = "application";
+    /** {@code origin}: every frame is the JDK's, the agent's or a known library's; severity {@code info}. */
+    public static final String LIBRARY = "library";
+
     /** Routes remembered per finding, most occurrences first; bounded. */
     static final int MAX_ROUTES = 8;
 
@@ -17,6 +22,7 @@ public final class Finding {
     final String detector;
     final String kind;
     final String site;
+    final String origin;
     String severity;
     String summary;
     long count;
@@ -35,6 +41,7 @@ public final class Finding {
         this.detector = e.detector;
         this.kind = e.kind;
         this.site = e.site;
+        this.origin = e.origin != null ? e.origin : Stacks.origin(e.stack);
         this.firstSeen = e.timeMillis;
         merge(e);
     }
@@ -42,7 +49,8 @@ public final class Finding {
     void merge(FindingEvent e) {
         count++;
         lastSeen = Math.max(lastSeen, e.timeMillis);
-        severity = e.severity;
+        // A library's finding is information, not the application's bug, whatever the detector said.
+        severity = LIBRARY.equals(origin) ? "info" : e.severity;
         summary = e.summary;
         thread = e.thread;
         resourceType = e.resourceType;
@@ -80,6 +88,7 @@ public final class Finding {
         public final String id;
         public final String detector;
         public final String kind;
+        public final String origin;
         public final String severity;
         public final String summary;
         public final long count;
@@ -98,6 +107,7 @@ public final class Finding {
             id = f.id;
             detector = f.detector;
             kind = f.kind;
+            origin = f.origin;
             severity = f.severity;
             summary = f.summary;
             count = f.count;

@@ -13,6 +13,7 @@ public final class FindingEvent {
     final String detector;
     final String kind;
     final String site;
+    String origin;
     String severity = "warning";
     String summary;
     String route;
@@ -32,6 +33,15 @@ public final class FindingEvent {
         this.detector = detector;
         this.kind = kind;
         this.site = site;
+    }
+
+    /**
+     * {@code application} or {@code library}, when the detector knows better than the stack; by
+     * default the store derives it from the stack ({@link Stacks#origin}).
+     */
+    public FindingEvent origin(String v) {
+        origin = v;
+        return this;
     }
 
     public FindingEvent severity(String v) {

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * Findings grouped by detector, kind and site, so a leak repeated a million times is one finding
@@ -20,39 +19,50 @@ public final class FindingsStore {
     private final int maxFindings;
     private final Map<String, Finding> byId = new HashMap<>();
     private long dropped;
-    /** Told of every occurrence (detector, kind): feeds {@code jdiag_findings_total}. */
-    private volatile BiConsumer<String, String> onRecord = (d, k) -> { };
+    /** Told of every occurrence: feeds {@code jdiag_findings_total}. */
+    public interface RecordListener {
+        void recorded(String detector, String kind, String origin);
+    }
+
+    private volatile RecordListener onRecord = (d, k, o) -> { };
 
     public FindingsStore(int maxFindings) {
         this.maxFindings = maxFindings;
     }
 
-    public void onRecord(BiConsumer<String, String> listener) {
+    public void onRecord(RecordListener listener) {
         onRecord = listener;
     }
 
     public void record(FindingEvent event) {
         String id = id(event.detector, event.kind, event.site);
+        String origin;
         synchronized (this) {
             Finding f = byId.get(id);
             if (f != null) {
                 f.merge(event);
+                origin = f.origin;
             } else if (byId.size() < maxFindings) {
-                byId.put(id, new Finding(id, event));
+                f = new Finding(id, event);
+                byId.put(id, f);
+                origin = f.origin;
             } else {
                 dropped++;
+                origin = event.origin != null ? event.origin : Stacks.origin(event.stack);
             }
         }
-        onRecord.accept(event.detector, event.kind);
+        onRecord.recorded(event.detector, event.kind, origin);
     }
 
-    /** Most recent first. */
+    /** Application findings first, then library ones; within each, most recent first. */
     public synchronized List<Finding.Snapshot> snapshot() {
         List<Finding.Snapshot> out = new ArrayList<>(byId.size());
         for (Finding f : byId.values()) {
             out.add(f.snapshot());
         }
-        out.sort(Comparator.comparingLong((Finding.Snapshot s) -> s.lastSeen).reversed().thenComparing(s -> s.id));
+        out.sort(Comparator.comparing((Finding.Snapshot s) -> Finding.LIBRARY.equals(s.origin))
+                .thenComparing(Comparator.comparingLong((Finding.Snapshot s) -> s.lastSeen).reversed())
+                .thenComparing(s -> s.id));
         return out;
     }
 

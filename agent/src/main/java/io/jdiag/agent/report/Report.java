@@ -23,17 +23,29 @@ public final class Report {
     private final String version;
     private final String mode;
     private final Supplier<Map<String, Boolean>> detectors;
+    private final Supplier<Map<String, String>> detectorErrors;
     private final List<ReportSection> sections = new CopyOnWriteArrayList<>();
 
-    public Report(FindingsStore store, String version, String mode, Supplier<Map<String, Boolean>> detectors) {
+    /**
+     * @param detectors      detector name → whether it runs
+     * @param detectorErrors detector name → why it is off, for the detectors that failed
+     */
+    public Report(FindingsStore store, String version, String mode, Supplier<Map<String, Boolean>> detectors,
+                  Supplier<Map<String, String>> detectorErrors) {
         this.store = store;
         this.version = version;
         this.mode = mode;
         this.detectors = detectors;
+        this.detectorErrors = detectorErrors;
     }
 
     public void addSection(ReportSection section) {
         sections.add(section);
+    }
+
+    /** Takes back a section of a detector that was turned off. */
+    public void removeSection(ReportSection section) {
+        sections.remove(section);
     }
 
     public String json() {
@@ -66,6 +78,11 @@ public final class Report {
             g.writeBooleanField(d.getKey(), d.getValue());
         }
         g.writeEndObject();
+        g.writeObjectFieldStart("detectorErrors");
+        for (Map.Entry<String, String> d : detectorErrors.get().entrySet()) {
+            g.writeStringField(d.getKey(), d.getValue());
+        }
+        g.writeEndObject();
         g.writeEndObject();
         g.writeNumberField("findingsDropped", store.dropped());
         g.writeArrayFieldStart("findings");
@@ -86,6 +103,7 @@ public final class Report {
         g.writeStringField("detector", f.detector);
         g.writeStringField("kind", f.kind);
         g.writeStringField("severity", f.severity);
+        g.writeStringField("origin", f.origin);
         g.writeStringField("summary", f.summaryWithCount());
         g.writeNumberField("count", f.count);
         g.writeStringField("firstSeen", Instant.ofEpochMilli(f.firstSeen).toString());
@@ -145,12 +163,17 @@ public final class Report {
                 .append(", Java ").append(System.getProperty("java.version"))
                 .append(", agent ").append(version).append(" (").append(mode).append(")\n");
         out.append("generated ").append(Instant.now()).append('\n');
+        for (Map.Entry<String, String> d : detectorErrors.get().entrySet()) {
+            out.append("detector ").append(d.getKey()).append(" is off: ").append(d.getValue()).append('\n');
+        }
         out.append(findings.isEmpty() ? "\nNo findings.\n" : "\n" + findings.size() + " finding(s):\n");
         int n = 0;
         for (Finding.Snapshot f : findings) {
             n++;
             out.append('\n').append(n).append(". [").append(f.severity).append("] ")
-                    .append(f.detector).append('/').append(f.kind).append(": ").append(f.summaryWithCount()).append('\n');
+                    .append(f.detector).append('/').append(f.kind).append(": ").append(f.summaryWithCount())
+                    .append(Finding.LIBRARY.equals(f.origin) ? " (library internals: no application frame in the stack)" : "")
+                    .append('\n');
             if (f.route != null) {
                 out.append("   route:    ").append(f.route).append('\n');
             }

@@ -38,21 +38,46 @@ public final class Stacks {
     }
 
     /**
-     * Packages of HTTP client libraries and thin wrappers over them: code that opens resources and
-     * makes calls on the application's behalf, never the line a user fixes.
+     * Packages of the libraries the detectors instrument or see in stacks — pools, clients, servers,
+     * frameworks — whose frames are never the line a user fixes. Contributed by the detectors
+     * ({@code Detector.libraryPackages()}) and set once by the core at start; read on the agent thread.
      */
-    static final String[] LIBRARY_PREFIXES = {
-        "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "kotlin.", "retrofit2.", "feign.",
-        "org.springframework.web.client.", "org.springframework.http.client.",
-    };
+    private static volatile String[] libraryPrefixes = new String[0];
+
+    /** Sets the library prefixes (the core, at start; tests). */
+    public static void libraryPackages(List<String> prefixes) {
+        libraryPrefixes = prefixes.stream().distinct().toArray(String[]::new);
+    }
 
     public static boolean isLibraryFrame(String frame) {
-        for (String p : LIBRARY_PREFIXES) {
+        for (String p : libraryPrefixes) {
             if (frame.startsWith(p)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A frame of the application's own code: neither the JDK's, the agent's nor a known library's. */
+    public static boolean isApplicationFrame(String frame) {
+        return !isPlatformFrame(frame) && !isLibraryFrame(frame);
+    }
+
+    /**
+     * {@code library} when the stack has frames and none is the application's (a framework or JDK
+     * internal: nothing the user can fix); {@code application} otherwise, also when there is no stack
+     * to tell by.
+     */
+    public static String origin(List<String> frames) {
+        if (frames == null || frames.isEmpty()) {
+            return Finding.APPLICATION;
+        }
+        for (String f : frames) {
+            if (isApplicationFrame(f)) {
+                return Finding.APPLICATION;
+            }
+        }
+        return Finding.LIBRARY;
     }
 
     /**
@@ -74,13 +99,13 @@ public final class Stacks {
         return firstNonPlatform != null ? firstNonPlatform : frames.isEmpty() ? "unknown" : frames.get(0);
     }
 
-    /** The agent's own packages; not {@code io.jdiag.} as a whole, which an application may use too. */
     /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}: how summaries name a site. */
     public static String method(String frame) {
         int paren = frame.indexOf('(');
         return paren < 0 ? frame : frame.substring(0, paren);
     }
 
+    /** The agent's own packages; not {@code io.jdiag.} as a whole, which an application may use too. */
     static boolean isAgentClass(String className) {
         return className.startsWith("io.jdiag.agent.") || className.startsWith("io.jdiag.bootstrap.")
                 || className.startsWith("io.jdiag.shaded.");

@@ -16,7 +16,7 @@ class FindingsStoreTest {
     void occurrencesAtOneSiteAreOneFindingWithACount() {
         FindingsStore store = new FindingsStore(10);
         List<String> recorded = new ArrayList<>();
-        store.onRecord((d, k) -> recorded.add(d + "/" + k));
+        store.onRecord((d, k, o) -> recorded.add(d + "/" + k + "/" + o));
         for (int i = 0; i < 1000; i++) {
             store.record(leak("a.B.c(B.java:1)", i % 3 == 0 ? "GET /a" : "GET /b"));
         }
@@ -27,7 +27,7 @@ class FindingsStoreTest {
         assertThat(big.route).isEqualTo("GET /b");
         assertThat(big.routes).containsEntry("GET /a", 334L).containsEntry("GET /b", 666L);
         assertThat(big.summaryWithCount()).isEqualTo("x was never closed (1000 times)");
-        assertThat(recorded).hasSize(1001).allMatch("leaks/unclosed_resource"::equals);
+        assertThat(recorded).hasSize(1001).allMatch("leaks/unclosed_resource/application"::equals);
     }
 
     @Test
@@ -57,5 +57,27 @@ class FindingsStoreTest {
         }
         assertThat(store.snapshot().get(0).routes).hasSize(Finding.MAX_ROUTES);
         assertThat(store.snapshot().get(0).count).isEqualTo(100);
+    }
+
+    @Test
+    void aFindingWithNoApplicationFrameIsLibraryInfoRankedLast() {
+        Stacks.libraryPackages(List.of("org.springframework."));
+        try {
+            FindingsStore store = new FindingsStore(10);
+            List<String> recorded = new ArrayList<>();
+            store.onRecord((d, k, o) -> recorded.add(o));
+            store.record(new FindingEvent("leaks", "unclosed_resource", "nested").summary("jar never closed")
+                    .stack(List.of("java.util.zip.ZipFile.<init>(ZipFile.java:1)",
+                            "org.springframework.boot.loader.jar.NestedJarFile.<init>(NestedJarFile.java:1)"))
+                    .at(2000));
+            store.record(leak("com.example.A.b(A.java:1)", null).at(1000));
+            List<Finding.Snapshot> s = store.snapshot();
+            assertThat(s).extracting(f -> f.origin).containsExactly(Finding.APPLICATION, Finding.LIBRARY);
+            assertThat(s.get(1).severity).isEqualTo("info");
+            assertThat(s.get(0).severity).isEqualTo("warning");
+            assertThat(recorded).containsExactly(Finding.LIBRARY, Finding.APPLICATION);
+        } finally {
+            Stacks.libraryPackages(List.of());
+        }
     }
 }

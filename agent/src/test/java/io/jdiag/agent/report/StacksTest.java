@@ -40,4 +40,23 @@ class StacksTest {
         t.setStackTrace(many);
         assertThat(Stacks.frames(t)).hasSize(Stacks.MAX_FRAMES).startsWith("com.example.Deep.call0(Deep.java:0)");
     }
+
+    @Test
+    void libraryFramesComeFromTheDetectorsAndDecideTheOrigin() {
+        List<String> springInternals = List.of("java.util.zip.ZipFile.<init>(ZipFile.java:1)",
+                "org.springframework.boot.loader.jar.NestedJarFile.<init>(NestedJarFile.java:1)");
+        Stacks.libraryPackages(List.of());
+        assertThat(Stacks.origin(springInternals)).isEqualTo(Finding.APPLICATION);
+        Stacks.libraryPackages(List.of("org.springframework.", "com.zaxxer.hikari.", "org.springframework."));
+        try {
+            assertThat(Stacks.origin(springInternals)).isEqualTo(Finding.LIBRARY);
+            assertThat(Stacks.site(List.of("com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:1)",
+                    "com.example.Repo.find(Repo.java:9)"))).isEqualTo("com.example.Repo.find(Repo.java:9)");
+            assertThat(Stacks.origin(List.of("com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:1)",
+                    "com.example.Repo.find(Repo.java:9)"))).isEqualTo(Finding.APPLICATION);
+            assertThat(Stacks.origin(List.of())).as("no stack: cannot tell, so not demoted").isEqualTo(Finding.APPLICATION);
+        } finally {
+            Stacks.libraryPackages(List.of());
+        }
+    }
 }

@@ -24,7 +24,6 @@ final class HttpClients {
         ClientHosts hosts = new ClientHosts(ClientHosts.DEFAULT_MAX_HOSTS);
         ClientMetrics metrics = new ClientMetrics(hosts).registerIn(context.registry());
         analyzer = new ClientCallAnalyzer(hosts, metrics, context.events(), context.findings()::record, System::nanoTime);
-        warmUp();
         HttpClientHooks.install(analyzer);
     }
 
@@ -32,7 +31,7 @@ final class HttpClients {
      * Runs every hook path once on a throw-away analyzer, so the classes they need are loaded now and
      * not inside the application's first HTTP call (and nothing shows in the real metrics).
      */
-    private static void warmUp() {
+    static void warmUp() {
         ClientHosts hosts = new ClientHosts(1);
         EventPipeline events = new EventPipeline(4);
         ClientCallAnalyzer a = new ClientCallAnalyzer(hosts, new ClientMetrics(hosts), events, f -> { }, System::nanoTime);

@@ -103,9 +103,19 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         this.findings = context.findings();
         new HttpMetrics(this).register(context.registry());
         context.every(SATURATION_CHECK_MILLIS, this::checkSaturation);
-        // load what the hot path needs now, not inside the application's first request
-        routes.servlet("GET", "", null, "/warmup", null);
-        new RouteSeries("warmup", "GET /").status(200).recordNanos(1);
+    }
+
+    /** The servlet and Netty hook paths once, on this (throw-away) analyzer: {@code HttpDetector.warmUp}. */
+    void warmUp() {
+        Object request = new Object();
+        String route = servletRoute("GET", "", "/warmup/*", "/warmup", "/1");
+        serverStarted(request, route, System.nanoTime());
+        serverReturned(request, route, System.nanoTime(), 200, false);
+        Object inFlight = nettyRequest("GET", "/warmup/1?q=1");
+        route(inFlight);
+        nettyWrite(inFlight, 200, false);
+        nettyWrite(inFlight, -1, true);
+        checkSaturation();
     }
 
     // ---- servlet ----

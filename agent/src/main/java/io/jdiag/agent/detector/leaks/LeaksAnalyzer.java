@@ -205,6 +205,14 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
         return false;
     }
 
+    /** Warm-up only: enqueues the record of a tracked resource as the collector would, for {@link #pollLeaks}. */
+    void collectedForWarmUp(Object resource) {
+        TrackedResource r = live.get(new TrackedResource.Lookup(resource));
+        if (r != null) {
+            r.enqueue();
+        }
+    }
+
     long unsampledLeaks(ResourceType t) {
         return unsampledLeaks[t.ordinal()].sum();
     }

@@ -3,6 +3,10 @@ package io.jdiag.agent.detector.leaks;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.jdiag.agent.core.ConfigKey;
 import io.jdiag.agent.core.Detector;
+import io.jdiag.agent.report.FindingEvent;
+import io.prometheus.client.CollectorRegistry;
+import java.io.File;
+import java.util.ArrayList;
 import io.jdiag.agent.core.DetectorContext;
 import io.jdiag.agent.core.TypeInstrumentation;
 import io.jdiag.agent.report.ReportSection;
@@ -22,11 +26,28 @@ public final class LeaksDetector implements Detector {
     static final long CLOCK_MILLIS = 100;
     static final int LONG_OPEN_LIMIT = 20;
 
+    static final ConfigKey SAMPLE_RATE = ConfigKey.fraction("leaks.sample.rate", "1",
+            "fraction of opened resources whose opening stack is captured");
+    static final ConfigKey LONG_OPEN_THRESHOLD = ConfigKey.duration("leaks.long-open.threshold", "5m",
+            "resources open longer are listed as long-open (not leaks)");
+    static final ConfigKey MAX_TRACKED = ConfigKey.integer("leaks.max-tracked", "200000",
+            "most resources tracked at once; beyond, new ones are counted but not tracked");
+
     private LeaksAnalyzer analyzer;
 
     @Override
     public String name() {
         return "leaks";
+    }
+
+    @Override
+    public String description() {
+        return "unclosed-resource detector";
+    }
+
+    @Override
+    public List<ConfigKey> configKeys() {
+        return Arrays.asList(SAMPLE_RATE, LONG_OPEN_THRESHOLD, MAX_TRACKED);
     }
 
     @Override
@@ -41,18 +62,41 @@ public final class LeaksDetector implements Detector {
     @Override
     public void start(DetectorContext context) {
         LeaksMetrics metrics = new LeaksMetrics().register(context.registry());
-        analyzer = new LeaksAnalyzer(context.config().fraction(ConfigKey.LEAKS_SAMPLE_RATE),
-                context.config().integer(ConfigKey.LEAKS_MAX_TRACKED), metrics, context.findings()::record);
-        // Run the hook path once on a dummy so every class it needs is loaded now, not inside the
-        // first FileInputStream constructor of the application.
-        Object warmup = new Object();
-        analyzer.opened(warmup, "warmup", null);
-        analyzer.closed(warmup);
-        analyzer.describe(warmup, null);
+        analyzer = new LeaksAnalyzer(context.config().fraction(SAMPLE_RATE),
+                context.config().integer(MAX_TRACKED), metrics, context.findings()::record);
         LeaksHooks.install(analyzer);
         context.every(POLL_MILLIS, analyzer::pollLeaks);
         context.every(CLOCK_MILLIS, analyzer::tick);
-        context.addReportSection(new LeaksSection(analyzer, context.config().nanos(ConfigKey.LEAKS_LONG_OPEN_THRESHOLD) / 1_000_000));
+        context.addReportSection(new LeaksSection(analyzer, context.config().nanos(LONG_OPEN_THRESHOLD) / 1_000_000));
+    }
+
+    @Override
+    public void warmUp() {
+        warmUp(new ArrayList<>());
+    }
+
+    /**
+     * The real hook path, on a throw-away analyzer whose metrics nobody scrapes: a file opened and
+     * closed, one opened and found collected unclosed (a leak, through the same reference queue the
+     * collector would use), so that everything {@code FileInputStream.<init>} and {@code close()}
+     * reach on an application thread is loaded now.
+     *
+     * @param findings receives the warm-up's findings (dropped in production; a test looks)
+     * @return the throw-away metrics, for the test that pins this path
+     */
+    static LeaksMetrics warmUp(List<FindingEvent> findings) {
+        LeaksMetrics metrics = new LeaksMetrics().register(new CollectorRegistry());
+        LeaksAnalyzer a = new LeaksAnalyzer(1.0, 16, metrics, findings::add);
+        Object closed = new Object();
+        a.opened(closed, ResourceType.FILE.label, new File("warmup"));
+        a.describe(closed, "warmup");
+        a.closed(closed);
+        Object leaked = new Object();
+        a.opened(leaked, ResourceType.FILE.label, new File("warmup"));
+        a.collectedForWarmUp(leaked);
+        a.pollLeaks();
+        a.longOpen(0, 1);
+        return metrics;
     }
 
     @Override

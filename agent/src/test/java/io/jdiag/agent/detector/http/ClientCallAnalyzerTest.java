@@ -14,10 +14,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import io.jdiag.agent.report.Stacks;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The outbound-call logic with plain values: counting, rate-limited findings, latency series. */
 class ClientCallAnalyzerTest {
+    /** The library frames the http detector contributes, as the core sets them at start. */
+    @BeforeAll
+    static void libraryFrames() {
+        Stacks.libraryPackages(new HttpDetector().libraryPackages());
+    }
+
     private final ClientHosts hosts = new ClientHosts(50);
     private final ClientMetrics metrics = new ClientMetrics(hosts);
     private final EventPipeline events = new EventPipeline(1024);

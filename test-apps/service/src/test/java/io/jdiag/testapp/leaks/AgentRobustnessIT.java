@@ -23,14 +23,14 @@ class AgentRobustnessIT {
     @Test
     void badAgentArgumentsPrintOneLineEachAndTheServiceRuns() throws Exception {
         try (ServiceProcess service = ServiceProcess.builder()
-                .javaAgent(Paths.agentJar(), "http.port=0,leaks.sample.rate=2,no.such.key=1,blocking.stall.threshold=fast")
+                .javaAgent(Paths.agentJar(), "http.port=0,leaks.sample.rate=2,no.such.key=1,leaks.long-open.threshold=fast")
                 .start()) {
             assertThat(service.get("/health").status()).isEqualTo(200);
             assertThat(service.get("/files/read").body()).isEqualTo("read 200 bytes");
             String err = service.stderr();
             assertThat(err).containsPattern("(?m)^jdiag: .*leaks\\.sample\\.rate=2: .*using the default 1$");
             assertThat(err).containsPattern("(?m)^jdiag: unknown config key 'no\\.such\\.key'.*$");
-            assertThat(err).containsPattern("(?m)^jdiag: .*blocking\\.stall\\.threshold=fast: expected a duration.*$");
+            assertThat(err).containsPattern("(?m)^jdiag: .*leaks\\.long-open\\.threshold=fast: expected a duration.*$");
             assertThat(err.lines().filter(l -> l.startsWith("jdiag:")).count()).isEqualTo(3);
             // the invalid value fell back to its default and the detector still works
             AgentEndpoint agent = AgentEndpoint.of(service);

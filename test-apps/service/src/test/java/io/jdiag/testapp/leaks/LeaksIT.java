@@ -112,8 +112,10 @@ class LeaksIT {
         // each of the 6 file endpoints x N opened at least one file
         assertThat(sample(metrics, "jdiag_resources_opened_total{type=\"file\"}")).isGreaterThanOrEqualTo(4.0 * N);
         assertThat(sample(metrics, "jdiag_resources_open{type=\"file\"}")).isGreaterThanOrEqualTo(0);
-        assertThat(sample(metrics, "jdiag_findings_total{detector=\"leaks\",kind=\"unclosed_resource\"}"))
+        assertThat(sample(metrics, "jdiag_findings_total{detector=\"leaks\",kind=\"unclosed_resource\",origin=\"application\"}"))
                 .isGreaterThanOrEqualTo(N + 4);
+        assertThat(sample(metrics, "jdiag_agent_detector_up{detector=\"leaks\"}")).isEqualTo(1);
+        assertThat(sample(metrics, "jdiag_agent_detector_up{detector=\"http\"}")).isEqualTo(1);
         assertThat(sample(metrics, "jdiag_agent_instrumentation_errors_total")).isEqualTo(0);
         assertThat(sample(metrics, "jdiag_agent_events_dropped_total")).isEqualTo(0);
         assertThat(metrics).containsPattern("jdiag_agent_info\\{version=\"[^\"]+\",jdk=\"[^\"]+\",mode=\"premain\",?\\} 1.0");
