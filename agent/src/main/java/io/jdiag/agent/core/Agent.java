@@ -51,6 +51,7 @@ public final class Agent implements AutoCloseable {
     private final AgentLoop loop;
     private final FindingsStore store;
     private final CollectorRegistry registry = new CollectorRegistry(true);
+    private final RequestTimes requestTimes = new RequestTimes();
     private final Report report;
     private ResettableClassFileTransformer transformer;
     private volatile Endpoint endpoint;
@@ -314,6 +315,11 @@ public final class Agent implements AutoCloseable {
         @Override
         public EventPipeline events() {
             return events;
+        }
+
+        @Override
+        public RequestTimes requestTimes() {
+            return requestTimes;
         }
 
         @Override

@@ -18,6 +18,9 @@ public interface DetectorContext {
 
     EventPipeline events();
 
+    /** Per-route request time, shared by all detectors (fed by {@code http}). */
+    RequestTimes requestTimes();
+
     /** Runs {@code task} on the agent thread every {@code intervalMillis}; a throwing task is logged once and kept. */
     void every(long intervalMillis, Runnable task);
 

@@ -15,6 +15,7 @@ public final class WarmUpContext implements DetectorContext {
     private final FindingsStore findings = new FindingsStore(16);
     private final CollectorRegistry registry = new CollectorRegistry(true);
     private final EventPipeline events = new EventPipeline(64);
+    private final RequestTimes requestTimes = new RequestTimes();
 
     /** @param config the real configuration, so the warm-up takes the same branches as the real path */
     public WarmUpContext(Config config) {
@@ -44,6 +45,11 @@ public final class WarmUpContext implements DetectorContext {
     @Override
     public EventPipeline events() {
         return events;
+    }
+
+    @Override
+    public RequestTimes requestTimes() {
+        return requestTimes;
     }
 
     @Override

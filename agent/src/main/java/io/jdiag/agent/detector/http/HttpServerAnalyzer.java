@@ -1,6 +1,7 @@
 package io.jdiag.agent.detector.http;
 
 import io.jdiag.agent.core.DetectorContext;
+import io.jdiag.agent.core.RequestTimes;
 import io.jdiag.agent.export.LatencyHistogram;
 import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.agent.report.FindingsStore;
@@ -96,11 +97,13 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         }
     };
     private final FindingsStore findings;
+    private final RequestTimes requestTimes;
     private final WorkerPools workerPools = new WorkerPools();
     private final Map<Object, Long> lastStackMillis = new WeakHashMap<>();
 
     HttpServerAnalyzer(DetectorContext context) {
         this.findings = context.findings();
+        this.requestTimes = context.requestTimes();
         new HttpMetrics(this).register(context.registry());
         context.every(SATURATION_CHECK_MILLIS, this::checkSaturation);
     }
@@ -154,7 +157,9 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
 
     private void finished(String server, String route, long startNanos, int status) {
         active(server).decrement();
-        series(server, route).status(status).recordNanos(System.nanoTime() - startNanos);
+        long nanos = System.nanoTime() - startNanos;
+        series(server, route).status(status).recordNanos(nanos);
+        requestTimes.record(route, nanos);
     }
 
     private LongAdder active(String server) {
