@@ -54,6 +54,8 @@ public final class Agent implements AutoCloseable {
     private final RequestTimes requestTimes = new RequestTimes();
     private final Report report;
     private ResettableClassFileTransformer transformer;
+    /** Set once the instrumentation is installed; read by {@link #detectorFailed} on any thread. */
+    private volatile boolean installed;
     private volatile Endpoint endpoint;
     private ReportFiles reportFiles;
     private Thread shutdownHook;
@@ -143,13 +145,18 @@ public final class Agent implements AutoCloseable {
         }
 
         transformer = installer.install(inst, Agent.class.getClassLoader(), started, this::detectorFailed);
-        List<Detector> installed = new ArrayList<>();
+        installed = true;
+        List<Detector> working = new ArrayList<>();
         for (Detector d : started) {
             if (running.containsKey(d.name())) {
-                installed.add(d);
+                working.add(d);
+            } else {
+                // failed while the install ran (its advice on a class being retransformed): take back
+                // what it had woven into classes already; later failures are handled in detectorFailed
+                installer.retransformWithout(inst, d.name());
             }
         }
-        installer.check(inst, installed);
+        installer.check(inst, working);
 
         if (config.isSet(CoreKeys.REPORT_DIR)) {
             reportFiles = new ReportFiles(report, config.file(CoreKeys.REPORT_DIR));
@@ -177,7 +184,8 @@ public final class Agent implements AutoCloseable {
         if (r != null) {
             r.release();
         }
-        if (transformer != null) {
+        if (installed) {
+            // maybe inside a class-file transformer now: retransform from the agent thread
             loop.soon(() -> installer.retransformWithout(inst, detector));
         }
     }

@@ -107,11 +107,13 @@ final class Installer {
                             }
                         }))
                 // Byte Buddy ignores JDK classes by default; we instrument some, so we say exactly
-                // what to leave alone: ourselves (incl. relocated libraries), an application's own
+                // what to leave alone: ourselves (incl. relocated libraries; not io.jdiag. as a whole,
+                // which an application may use too — our own test apps do), an application's own
                 // Byte Buddy, reflection accessors and synthetic classes. The "#...".substring(1)
                 // keeps the shade plugin, which rewrites string constants that look like a relocated
                 // package, from turning the application's package name into our relocated one.
-                .ignore(nameStartsWith("io.jdiag.")
+                .ignore(nameStartsWith("io.jdiag.agent.").or(nameStartsWith("io.jdiag.bootstrap."))
+                        .or(nameStartsWith("io.jdiag.shaded."))
                         .or(nameStartsWith("#net.bytebuddy.".substring(1)))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))

@@ -16,7 +16,7 @@ class ConfigTest {
      * A detector that brings its own keys, as every detector does: the core learns of them only
      * through {@link Detector#configKeys()}, and derives {@code fake.enabled}.
      */
-    static final class FakeDetector implements Detector {
+    static class FakeDetector implements Detector {
         static final ConfigKey THRESHOLD = ConfigKey.duration("fake.threshold", "100ms", "a duration key");
         static final ConfigKey SIZE = ConfigKey.size("fake.size", "8MiB", "a size key");
         static final ConfigKey THREADS = ConfigKey.regex("fake.threads", null, "a regex key without default");

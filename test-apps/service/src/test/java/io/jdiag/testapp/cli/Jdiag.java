@@ -23,12 +23,12 @@ import java.util.concurrent.TimeUnit;
  * unless a test sets one. The launcher is {@value #CLI_PROPERTY} (set by failsafe), default
  * {@code ../../bin/jdiag}.
  */
-final class Jdiag {
+public final class Jdiag {
     static final String CLI_PROPERTY = "jdiag.cli";
     private static final long TIMEOUT_SECONDS = 120;
 
     /** Exit code and output of one run; {@code pid} is the CLI's own (bin/jdiag execs java). */
-    record Result(long pid, int exitCode, String stdout, String stderr) {
+    public record Result(long pid, int exitCode, String stdout, String stderr) {
         List<String> stderrLines() {
             return stderr.isEmpty() ? List.of() : List.of(stderr.split("\\R"));
         }
@@ -58,7 +58,7 @@ final class Jdiag {
      * @param env    extra environment variables for the CLI
      * @param prefix command words before the launcher, e.g. {@code setpriv ...} to run it as another user
      */
-    static Result run(Map<String, String> env, List<String> prefix, String... args) {
+    public static Result run(Map<String, String> env, List<String> prefix, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(launcher().toString());
         command.addAll(Arrays.asList(args));

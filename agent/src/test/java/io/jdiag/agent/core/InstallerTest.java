@@ -1,0 +1,119 @@
+package io.jdiag.agent.core;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import io.jdiag.testtargets.Targets;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The installer, in this JVM (Byte Buddy's agent attached to the test JVM): a detector whose advice
+ * fails on one class is turned off, the classes it had already woven are retransformed without its
+ * advice, and another detector's advice in those same classes stays.
+ */
+class InstallerTest {
+    public static class GoodAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter() {
+            Targets.GOOD.incrementAndGet();
+        }
+    }
+
+    public static class FlakyAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter() {
+            Targets.FLAKY.incrementAndGet();
+        }
+    }
+
+    private static TypeInstrumentation on(String type, String advice) {
+        return new TypeInstrumentation() {
+            @Override
+            public ElementMatcher<? super TypeDescription> typeMatcher() {
+                return named(type);
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                target.apply(named("value"), advice);
+            }
+        };
+    }
+
+    private static Detector detector(String name, TypeInstrumentation... instrumentations) {
+        return new ConfigTest.FakeDetector() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<TypeInstrumentation> instrumentations() {
+                return List.of(instrumentations);
+            }
+        };
+    }
+
+    @Test
+    void aDetectorWhoseAdviceFailsIsTurnedOffAndItsAdviceTakenBackWhileTheOthersStays() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        Installer installer = new Installer();
+        List<String> failures = new ArrayList<>();
+        String woven = Targets.Woven.class.getName();
+        Detector good = detector("good", on(woven, GoodAdvice.class.getName()));
+        Detector flaky = detector("flaky", on(woven, FlakyAdvice.class.getName()),
+                on("io.jdiag.testtargets.Targets$FailsToWeave", "no.such.Advice"));
+        ResettableClassFileTransformer t = installer.install(inst, InstallerTest.class.getClassLoader(),
+                List.of(good, flaky), (d, cause) -> failures.add(d + ": " + cause));
+        try {
+            Targets.Woven w = new Targets.Woven();
+            assertThat(w.value()).isEqualTo(42);
+            assertThat(Targets.GOOD.get()).isEqualTo(1);
+            assertThat(Targets.FLAKY.get()).as("flaky's advice works on Woven").isEqualTo(1);
+            assertThat(installer.wovenBy("flaky")).contains(woven);
+
+            assertThat(new Targets.FailsToWeave().value()).as("the application never notices").isEqualTo(7);
+            assertThat(failures).singleElement().asString()
+                    .startsWith("flaky: its advice could not be applied to io.jdiag.testtargets.Targets$FailsToWeave");
+            assertThat(installer.errors()).isEqualTo(1);
+
+            installer.retransformWithout(inst, "flaky"); // what the agent thread does next
+            w.value();
+            assertThat(Targets.GOOD.get()).as("the good detector's advice stays").isEqualTo(2);
+            assertThat(Targets.FLAKY.get()).as("the failed detector's advice is gone").isEqualTo(1);
+        } finally {
+            t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        }
+    }
+
+    @Test
+    void aDetectorWhoseInstrumentationCannotBePreparedIsLeftOutBeforeInstalling() {
+        Instrumentation inst = ByteBuddyAgent.install();
+        List<String> failures = new ArrayList<>();
+        Detector broken = new ConfigTest.FakeDetector() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public List<TypeInstrumentation> instrumentations() {
+                throw new NoClassDefFoundError("org/example/Missing");
+            }
+        };
+        ResettableClassFileTransformer t = new Installer().install(inst, InstallerTest.class.getClassLoader(),
+                List.of(broken), (d, cause) -> failures.add(d + ": " + cause));
+        t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        assertThat(failures).containsExactly(
+                "broken: its instrumentation could not be prepared: java.lang.NoClassDefFoundError: org/example/Missing");
+    }
+}

@@ -1,0 +1,26 @@
+package io.jdiag.testtargets;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Classes for in-process instrumentation tests, outside the agent's own packages (which the
+ * installer never instruments), with the counters their test advice bumps.
+ */
+public final class Targets {
+    public static final AtomicInteger GOOD = new AtomicInteger();
+    public static final AtomicInteger FLAKY = new AtomicInteger();
+
+    private Targets() {}
+
+    public static class Woven {
+        public int value() {
+            return 42;
+        }
+    }
+
+    public static class FailsToWeave {
+        public int value() {
+            return 7;
+        }
+    }
+}
