@@ -60,7 +60,10 @@ final class StatusCommand implements Callable<Integer> {
             this.findings = findings;
         }
 
-        /** e.g. detectors {@code leaks on, pools off}; findings {@code 3 (leaks 2, pools 1)}. */
+        /**
+         * e.g. detectors {@code leaks on, pools off, blocking failed (failed to start: ...)}; findings
+         * {@code 3 (leaks 2, pools 1)}.
+         */
         static Summary of(long pid, String reportJson) {
             Map<String, Object> report;
             try {
@@ -76,8 +79,11 @@ final class StatusCommand implements Callable<Integer> {
                         + "); is the CLI of the same version as the agent?", e);
             }
             List<String> detectorStates = new ArrayList<>();
+            Map<String, Object> errors = Json.object(Json.object(report, "agent"), "detectorErrors");
             for (Map.Entry<String, Object> d : Json.object(Json.object(report, "agent"), "detectors").entrySet()) {
-                detectorStates.add(d.getKey() + (Boolean.TRUE.equals(d.getValue()) ? " on" : " off"));
+                Object error = errors.get(d.getKey());
+                detectorStates.add(d.getKey() + (Boolean.TRUE.equals(d.getValue()) ? " on"
+                        : error != null ? " failed (" + error + ")" : " off"));
             }
             Map<String, Long> byDetector = new LinkedHashMap<>();
             List<Object> findings = Json.array(report, "findings");

@@ -18,6 +18,14 @@ class StatusSummaryTest {
     }
 
     @Test
+    void saysWhyADetectorFailed() {
+        String report = "{\"agent\":{\"detectors\":{\"leaks\":true,\"pools\":false,\"blocking\":false},"
+                + "\"detectorErrors\":{\"blocking\":\"failed to start: java.lang.IllegalStateException: x\"}},\"findings\":[]}";
+        assertThat(StatusCommand.Summary.of(1, report).detectors)
+                .isEqualTo("leaks on, pools off, blocking failed (failed to start: java.lang.IllegalStateException: x)");
+    }
+
+    @Test
     void saysWhenTheReportDroppedFindings() {
         StatusCommand.Summary s = StatusCommand.Summary.of(1, "{\"findingsDropped\":7,\"findings\":[]}");
         assertThat(s.findings).isEqualTo("0, 7 more dropped (report full)");
