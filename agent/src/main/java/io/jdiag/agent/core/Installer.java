@@ -1,6 +1,5 @@
 package io.jdiag.agent.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.jdiag.bootstrap.HookGuard;
@@ -116,8 +115,7 @@ final class Installer {
                         .or(nameStartsWith("io.jdiag.shaded."))
                         .or(nameStartsWith("#net.bytebuddy.".substring(1)))
                         .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect."))
-                        .or(isSynthetic()));
+                        .or(nameStartsWith("sun.reflect.")));
 
         for (Detector detector : detectors) {
             DetectorGuard guard = new DetectorGuard(detector.name(), onFailure);
