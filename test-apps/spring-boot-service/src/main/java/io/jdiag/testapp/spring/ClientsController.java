@@ -1,32 +1,34 @@
 package io.jdiag.testapp.spring;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.http.HttpClient;
 import java.time.Duration;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 /**
- * Outbound calls through Spring's {@link RestClient} over the JDK {@code HttpClient}, to this service's own
+ * Outbound calls through Spring's {@link RestClient} over {@code HttpURLConnection}, to this service's own
  * {@code /health} on the loopback interface: {@code /clients/{name}/no-timeout} with the defaults (no connect
- * and no request timeout: {@link #callWithoutTimeouts}, the name the tests look for), {@code /clients/{name}}
+ * and no read timeout: {@link #callWithoutTimeouts}, the name the tests look for), {@code /clients/{name}}
  * with both (healthy).
+ *
+ * <p>(Not the JDK {@code HttpClient} factory: Spring 6.2+ bounds its read timeout with a timer around the
+ * response instead of {@code HttpRequest.timeout}, which the http detector cannot see yet.)
  */
 @RestController
 public class ClientsController {
     private final RestClient withoutTimeouts = RestClient.builder()
-            .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
+            .requestFactory(new SimpleClientHttpRequestFactory())
             .build();
     private final RestClient withTimeouts = RestClient.builder()
             .requestFactory(timeouts())
             .build();
 
-    private static JdkClientHttpRequestFactory timeouts() {
-        JdkClientHttpRequestFactory f = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build());
+    private static SimpleClientHttpRequestFactory timeouts() {
+        SimpleClientHttpRequestFactory f = new SimpleClientHttpRequestFactory();
+        f.setConnectTimeout(Duration.ofSeconds(2));
         f.setReadTimeout(Duration.ofSeconds(10));
         return f;
     }

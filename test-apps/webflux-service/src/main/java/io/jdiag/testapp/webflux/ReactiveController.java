@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,7 +21,7 @@ import reactor.core.publisher.Mono;
  * (healthy), {@code /reactive/files/{name}} (reads and closes), {@code /reactive/files/{name}/leak}
  * (opens a stream on the event loop and never closes it: {@link #reactiveReadWithoutClose}),
  * {@code /reactive/clients/{name}} and {@code /reactive/clients/{name}/no-timeout} (the JDK client
- * calling this service's {@code /reactive/health}, with and without timeouts:
+ * calling the {@link Downstream}, with and without timeouts:
  * {@link #reactiveCallWithoutTimeouts}). The tests look for these method names in the findings.
  */
 @RestController
@@ -32,6 +31,11 @@ public class ReactiveController {
     private final HttpClient withoutTimeouts = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final HttpClient withTimeouts = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
+    private final Downstream downstream;
+
+    public ReactiveController(Downstream downstream) {
+        this.downstream = downstream;
+    }
 
     private static Path data() {
         try {
@@ -73,22 +77,18 @@ public class ReactiveController {
     }
 
     @GetMapping("/clients/{name}/no-timeout")
-    public Mono<String> noTimeout(@PathVariable("name") String name, ServerHttpRequest request) {
-        return Mono.fromFuture(reactiveCallWithoutTimeouts(self(request))).map(r -> name + ": downstream " + r.statusCode());
+    public Mono<String> noTimeout(@PathVariable("name") String name) {
+        return Mono.fromFuture(reactiveCallWithoutTimeouts(downstream.uri())).map(r -> name + ": downstream " + r.statusCode());
     }
 
     @GetMapping("/clients/{name}")
-    public Mono<String> withTimeouts(@PathVariable("name") String name, ServerHttpRequest request) {
-        HttpRequest r = HttpRequest.newBuilder(self(request)).timeout(Duration.ofSeconds(10)).build();
+    public Mono<String> withTimeouts(@PathVariable("name") String name) {
+        HttpRequest r = HttpRequest.newBuilder(downstream.uri()).timeout(Duration.ofSeconds(10)).build();
         return Mono.fromFuture(withTimeouts.sendAsync(r, HttpResponse.BodyHandlers.ofString()))
                 .map(resp -> name + ": downstream " + resp.statusCode());
     }
 
     java.util.concurrent.CompletableFuture<HttpResponse<String>> reactiveCallWithoutTimeouts(URI uri) {
         return withoutTimeouts.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI self(ServerHttpRequest request) {
-        return URI.create("http://127.0.0.1:" + request.getLocalAddress().getPort() + "/reactive/health");
     }
 }
