@@ -54,7 +54,9 @@ public final class HttpDetector implements Detector {
                 new SpringMvcInstrumentation.Dispatcher(), new SpringMvcInstrumentation.HandlerChain(),
                 new SpringWebFluxInstrumentation.Dispatcher(), new SpringWebFluxInstrumentation.Adapters(),
                 new JaxRsInstrumentation.JerseyApplication(), new JaxRsInstrumentation.JerseyDispatcher(),
-                new JaxRsInstrumentation.RestEasyDispatcher(), new JaxRsInstrumentation.RestEasyInvoker()));
+                new JaxRsInstrumentation.RestEasyDispatcher(), new JaxRsInstrumentation.RestEasyInvoker(),
+                // a wrapper that bounds the JDK client's calls in its own way
+                new SpringJdkClientInstrumentation()));
         all.addAll(clients.instrumentations());
         return all;
     }

@@ -1,7 +1,9 @@
 package io.jdiag.testapp.spring;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.http.HttpClient;
 import java.time.Duration;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -9,13 +11,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 /**
- * Outbound calls through Spring's {@link RestClient} over {@code HttpURLConnection}, to this service's own
- * {@code /health} on the loopback interface: {@code /clients/{name}/no-timeout} with the defaults (no connect
- * and no read timeout: {@link #callWithoutTimeouts}, the name the tests look for), {@code /clients/{name}}
- * with both (healthy).
- *
- * <p>(Not the JDK {@code HttpClient} factory: Spring 6.2+ bounds its read timeout with a timer around the
- * response instead of {@code HttpRequest.timeout}, which the http detector cannot see yet.)
+ * Outbound calls through Spring's {@link RestClient}, to this service's own {@code /health} on the
+ * loopback interface: {@code /clients/{name}/no-timeout} over {@code HttpURLConnection} with its defaults
+ * (no connect and no read timeout: {@link #callWithoutTimeouts}, the name the tests look for);
+ * {@code /clients/{name}} (healthy) over the JDK {@code HttpClient} with a connect timeout and Spring's read
+ * timeout, which Spring 6.2+ enforces with a timer around the response rather than {@code HttpRequest.timeout}.
  */
 @RestController
 public class ClientsController {
@@ -26,9 +26,9 @@ public class ClientsController {
             .requestFactory(timeouts())
             .build();
 
-    private static SimpleClientHttpRequestFactory timeouts() {
-        SimpleClientHttpRequestFactory f = new SimpleClientHttpRequestFactory();
-        f.setConnectTimeout(Duration.ofSeconds(2));
+    private static JdkClientHttpRequestFactory timeouts() {
+        JdkClientHttpRequestFactory f = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build());
         f.setReadTimeout(Duration.ofSeconds(10));
         return f;
     }
