@@ -40,10 +40,28 @@ public final class HttpClientHooks {
     }
 
     /**
+     * Set while a wrapper around the JDK {@code HttpClient} bounds the exchange itself (Spring's
+     * {@code JdkClientHttpRequest} with a read timeout cancels the response future when it fires,
+     * instead of giving the request a timeout). Per thread: the wrapper calls the client on its own
+     * thread. A {@link Boolean}, a JDK type: it pins no agent class loader.
+     */
+    private static final ThreadLocal<Boolean> BOUNDED_BY_CALLER = new ThreadLocal<>();
+
+    /** A wrapper that bounds the JDK client's exchange starts ({@code true}) or ends ({@code false}) a call on this thread. */
+    public static void boundedByCaller(boolean bounded) {
+        if (bounded) {
+            BOUNDED_BY_CALLER.set(Boolean.TRUE);
+        } else {
+            BOUNDED_BY_CALLER.remove();
+        }
+    }
+
+    /**
      * {@code HttpClient.send/sendAsync}.
      *
      * @param connectTimeout whether the client has a connect timeout ({@code HttpClient.connectTimeout()})
-     * @param requestTimeout whether the request has a timeout ({@code HttpRequest.timeout()})
+     * @param requestTimeout whether the request has a timeout ({@code HttpRequest.timeout()}); also true
+     *                       when a wrapper bounds the exchange ({@link #boundedByCaller})
      */
     public static long jdkCall(String scheme, String host, int port, boolean connectTimeout, boolean requestTimeout) {
         ClientSink s = sink;
@@ -52,7 +70,7 @@ public final class HttpClientHooks {
             return 0;
         }
         try {
-            s.jdkCall(scheme, host, port, connectTimeout, requestTimeout);
+            s.jdkCall(scheme, host, port, connectTimeout, requestTimeout || BOUNDED_BY_CALLER.get() != null);
         } finally {
             d.exit();
         }

@@ -1,10 +1,10 @@
 package io.jdiag.agent.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.jdiag.bootstrap.HookGuard;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,6 +57,7 @@ final class Installer {
                                            FailureListener onFailure) {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
+        NamePrefilter prefilter = new NamePrefilter(detectors);
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -89,35 +90,21 @@ final class Installer {
                 })
                 // Everything Byte Buddy does in a transform (reading class files through the
                 // application's loaders, which may open jars) is the agent's own work: no hook fires.
-                .with((AgentBuilder.TransformerDecorator) t -> ResettableClassFileTransformer.WithDelegation.of(t,
-                        new ResettableClassFileTransformer.WithDelegation.Callback<HookGuard.Depth>() {
-                            @Override
-                            public HookGuard.Depth onBeforeTransform(JavaModule module, ClassLoader loader, String name,
-                                                                     Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-                                return HookGuard.enterNested();
-                            }
-
-                            @Override
-                            public void onAfterTransform(HookGuard.Depth depth, JavaModule module, ClassLoader loader,
-                                                         String name, Class<?> redefined, ProtectionDomain domain,
-                                                         byte[] bytes) {
-                                if (depth != null) {
-                                    depth.exit();
-                                }
-                            }
-                        }))
+                // And a class no detector can match by its name never reaches Byte Buddy at all.
+                .with((AgentBuilder.TransformerDecorator) t -> new GuardedTransformer(t, prefilter))
                 // Byte Buddy ignores JDK classes by default; we instrument some, so we say exactly
                 // what to leave alone: ourselves (incl. relocated libraries; not io.jdiag. as a whole,
                 // which an application may use too — our own test apps do), an application's own
-                // Byte Buddy, reflection accessors and synthetic classes. The "#...".substring(1)
+                // Byte Buddy and reflection accessors. By name only: any other property (isSynthetic(),
+                // say) costs a parse of the class file of every class the JVM loads; no detector's type
+                // matcher matches a synthetic class anyway. The "#...".substring(1)
                 // keeps the shade plugin, which rewrites string constants that look like a relocated
                 // package, from turning the application's package name into our relocated one.
                 .ignore(nameStartsWith("io.jdiag.agent.").or(nameStartsWith("io.jdiag.bootstrap."))
                         .or(nameStartsWith("io.jdiag.shaded."))
                         .or(nameStartsWith("#net.bytebuddy.".substring(1)))
                         .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect."))
-                        .or(isSynthetic()));
+                        .or(nameStartsWith("sun.reflect.")));
 
         for (Detector detector : detectors) {
             DetectorGuard guard = new DetectorGuard(detector.name(), onFailure);
@@ -145,6 +132,57 @@ final class Installer {
             }
         }
         return builder.installOn(inst);
+    }
+
+    /**
+     * Byte Buddy's transformer, shielded and pre-filtered. A class being loaded for the first time
+     * reaches Byte Buddy only when some detector's type matcher may match its name
+     * ({@link NamePrefilter}): Byte Buddy's own work per class (a type pool, a class file locator,
+     * every detector's matchers) is skipped for the thousands of others a framework application
+     * loads. Retransformations always go through. Everything Byte Buddy does inside runs shielded
+     * ({@link HookGuard#enterNested()}): reading class files through the application's loaders may
+     * open jars, and no hook must fire for it. Written for the Java 9+ {@code transform} with a module
+     * directly, so Byte Buddy need not generate a class for it at start-up.
+     */
+    static final class GuardedTransformer extends ResettableClassFileTransformer.WithDelegation {
+        private final NamePrefilter prefilter;
+
+        GuardedTransformer(ResettableClassFileTransformer delegate, NamePrefilter prefilter) {
+            super(delegate);
+            this.prefilter = prefilter;
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+                                byte[] bytes) throws IllegalClassFormatException {
+            if (redefined == null && !prefilter.mayMatch(internalName)) {
+                return null;
+            }
+            HookGuard.Depth depth = HookGuard.enterNested();
+            try {
+                return classFileTransformer.transform(loader, internalName, redefined, domain, bytes);
+            } finally {
+                if (depth != null) {
+                    depth.exit();
+                }
+            }
+        }
+
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                                ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+            if (redefined == null && !prefilter.mayMatch(internalName)) {
+                return null;
+            }
+            HookGuard.Depth depth = HookGuard.enterNested();
+            try {
+                return classFileTransformer.transform(module, loader, internalName, redefined, domain, bytes);
+            } finally {
+                if (depth != null) {
+                    depth.exit();
+                }
+            }
+        }
     }
 
     /**

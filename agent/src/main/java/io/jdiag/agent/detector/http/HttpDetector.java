@@ -30,23 +30,33 @@ public final class HttpDetector implements Detector {
 
     /**
      * HTTP clients and thin wrappers over them (code that makes calls and opens responses on the
-     * application's behalf), servlet containers, Netty and the web frameworks on top: never the
-     * line a user fixes.
+     * application's behalf), servlet containers, Netty and the web frameworks on top (Spring with
+     * Spring Boot and its nested-jar loader, Jersey and its HK2, RESTEasy, Reactor), and the Jakarta
+     * EE APIs: never the line a user fixes. A finding whose stack has no other frame is the
+     * framework's own ({@code origin: library}).
      */
     @Override
     public List<String> libraryPackages() {
         return Arrays.asList(
                 "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "kotlin.", "retrofit2.", "feign.",
-                "org.springframework.web.client.", "org.springframework.http.client.",
-                "jakarta.servlet.", "org.eclipse.jetty.", "org.apache.catalina.", "org.apache.coyote.",
-                "org.apache.tomcat.", "io.undertow.", "io.netty.", "reactor.netty.", "reactor.core.");
+                "org.springframework.", "org.glassfish.jersey.", "org.glassfish.hk2.", "org.jvnet.hk2.",
+                "org.jboss.resteasy.", "reactor.", "jakarta.",
+                "org.eclipse.jetty.", "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.",
+                "org.apache.naming.", "io.undertow.", "org.xnio.", "org.jboss.threads.", "io.netty.");
     }
 
     @Override
     public List<TypeInstrumentation> instrumentations() {
         List<TypeInstrumentation> all = new ArrayList<>(Arrays.asList(
                 new ServletInstrumentation.Jakarta(), new ServletInstrumentation.Javax(),
-                new WorkerPoolInstrumentation(), new NettyServerInstrumentation()));
+                new WorkerPoolInstrumentation(), new NettyServerInstrumentation(),
+                // the web frameworks that name a request's route template
+                new SpringMvcInstrumentation.Dispatcher(), new SpringMvcInstrumentation.HandlerChain(),
+                new SpringWebFluxInstrumentation.Dispatcher(), new SpringWebFluxInstrumentation.Adapters(),
+                new JaxRsInstrumentation.JerseyApplication(), new JaxRsInstrumentation.JerseyDispatcher(),
+                new JaxRsInstrumentation.RestEasyDispatcher(), new JaxRsInstrumentation.RestEasyInvoker(),
+                // a wrapper that bounds the JDK client's calls in its own way
+                new SpringJdkClientInstrumentation()));
         all.addAll(clients.instrumentations());
         return all;
     }

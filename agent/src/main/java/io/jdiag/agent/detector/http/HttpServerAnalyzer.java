@@ -7,6 +7,7 @@ import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.agent.report.FindingsStore;
 import io.jdiag.agent.report.Stacks;
 import io.jdiag.bootstrap.HttpHooks;
+import io.jdiag.bootstrap.RequestContext;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -35,10 +36,11 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     /** One request being served by a worker thread. */
     static final class Active {
         final String server;
-        final String route;
+        /** Read for its current value: a framework may name the template after the request started. */
+        final RequestContext.Route route;
         final long startNanos;
 
-        Active(String server, String route, long startNanos) {
+        Active(String server, RequestContext.Route route, long startNanos) {
             this.server = server;
             this.route = route;
             this.startNanos = startNanos;
@@ -47,11 +49,11 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
 
     /** Netty's in-flight request, kept on the channel. */
     static final class InFlight {
-        final String route;
+        final RequestContext.Route route;
         final long startNanos;
         volatile int status = 200;
 
-        InFlight(String route, long startNanos) {
+        InFlight(RequestContext.Route route, long startNanos) {
             this.route = route;
             this.startNanos = startNanos;
         }
@@ -111,11 +113,15 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     /** The servlet and Netty hook paths once, on this (throw-away) analyzer: {@code HttpDetector.warmUp}. */
     void warmUp() {
         Object request = new Object();
-        String route = servletRoute("GET", "", "/warmup/*", "/warmup", "/1");
+        RequestContext.Route route = servletRequest("GET", "", "/warmup/*", "/warmup", "/1");
         serverStarted(request, route, System.nanoTime());
+        route.unmatched(frameworkRoute(route.method(), route.base(), null));
+        route.template(frameworkRoute(route.method(), route.base(), "/{id}"));
+        route.seal();
         serverReturned(request, route, System.nanoTime(), 200, false);
+        RequestContext.Route.sealedCopy(route.value()).refinable();
         Object inFlight = nettyRequest("GET", "/warmup/1?q=1");
-        route(inFlight);
+        route(inFlight).template(frameworkRoute("GET", "", "/warmup/{id}"));
         nettyWrite(inFlight, 200, false);
         nettyWrite(inFlight, -1, true);
         checkSaturation();
@@ -124,16 +130,33 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     // ---- servlet ----
 
     @Override
-    public String servletRoute(String method, String contextPath, String mappingPattern, String servletPath, String pathInfo) {
+    public RequestContext.Route servletRequest(String method, String contextPath, String mappingPattern,
+                                               String servletPath, String pathInfo) {
         try {
-            return routes.servlet(method, contextPath, mappingPattern, servletPath, pathInfo);
+            String route = routes.servlet(method, contextPath, mappingPattern, servletPath, pathInfo);
+            return new RequestContext.Route(route, RouteTemplates.method(route),
+                    RouteTemplates.servletBase(contextPath, mappingPattern, servletPath, pathInfo), true);
         } catch (Throwable t) {
             return null;
         }
     }
 
     @Override
-    public void serverStarted(Object request, String route, long startNanos) {
+    public String frameworkRoute(String method, String base, String template) {
+        try {
+            return routes.framework(method, base, template);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    @Override
+    public String templateOf(Object frameworkModel) {
+        return FrameworkTemplates.of(frameworkModel);
+    }
+
+    @Override
+    public void serverStarted(Object request, RequestContext.Route route, long startNanos) {
         try {
             String server = serverOfRequest.get(request.getClass());
             activeByThread.put(Thread.currentThread(), new Active(server, route, startNanos));
@@ -144,11 +167,11 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     }
 
     @Override
-    public void serverReturned(Object request, String route, long startNanos, int status, boolean asyncStarted) {
+    public void serverReturned(Object request, RequestContext.Route route, long startNanos, int status, boolean asyncStarted) {
         try {
             activeByThread.remove(Thread.currentThread());
             if (!asyncStarted) {
-                finished(serverOfRequest.get(request.getClass()), route, startNanos, status);
+                finished(serverOfRequest.get(request.getClass()), route.value(), startNanos, status);
             }
         } catch (Throwable ignored) {
             // never disturb the request
@@ -172,7 +195,7 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     }
 
     @Override
-    public Object asyncListener(Class<?> listenerType, Object request, String route, long startNanos) {
+    public Object asyncListener(Class<?> listenerType, Object request, RequestContext.Route route, long startNanos) {
         try {
             String server = serverOfRequest.get(request.getClass());
             return Proxy.newProxyInstance(listenerType.getClassLoader(), new Class<?>[] {listenerType},
@@ -188,11 +211,11 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
      */
     private final class AsyncCompletion implements InvocationHandler {
         private final String server;
-        private final String route;
+        private final RequestContext.Route route;
         private final long startNanos;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        AsyncCompletion(String server, String route, long startNanos) {
+        AsyncCompletion(String server, RequestContext.Route route, long startNanos) {
             this.server = server;
             this.route = route;
             this.startNanos = startNanos;
@@ -207,7 +230,7 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
                     case "onTimeout":
                         if (done.compareAndSet(false, true)) {
                             int status = statusOf(args[0]);
-                            finished(server, route, startNanos,
+                            finished(server, route.value(), startNanos,
                                     method.getName().equals("onComplete") ? status : Math.max(status, 500));
                         }
                         return null;
@@ -252,14 +275,15 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     public Object nettyRequest(String method, String uri) {
         try {
             active("netty").increment();
-            return new InFlight(routes.uri(method, uri), System.nanoTime());
+            String route = routes.uri(method, uri);
+            return new InFlight(new RequestContext.Route(route, RouteTemplates.method(route), "", true), System.nanoTime());
         } catch (Throwable t) {
             return null;
         }
     }
 
     @Override
-    public String route(Object inFlight) {
+    public RequestContext.Route route(Object inFlight) {
         return inFlight instanceof InFlight ? ((InFlight) inFlight).route : null;
     }
 
@@ -271,7 +295,8 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
                 f.status = status;
             }
             if (last) {
-                finished("netty", f.route, f.startNanos, f.status);
+                f.route.seal();
+                finished("netty", f.route.value(), f.startNanos, f.status);
             }
         } catch (Throwable ignored) {
             // never disturb the response
@@ -328,7 +353,7 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
             if (!a.getKey().getName().startsWith(s.threadPrefix)) {
                 continue;
             }
-            long[] v = byRoute.computeIfAbsent(a.getValue().route, r -> new long[2]);
+            long[] v = byRoute.computeIfAbsent(a.getValue().route.value(), r -> new long[2]);
             v[0]++;
             v[1] = Math.max(v[1], now - a.getValue().startNanos);
         }
@@ -345,7 +370,7 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         if (!ranked.isEmpty()) {
             topRoute = ranked.get(0).getKey();
             for (Map.Entry<Thread, Active> a : activeByThread.entrySet()) {
-                if (a.getValue().route.equals(topRoute) && a.getKey().getName().startsWith(s.threadPrefix)) {
+                if (a.getValue().route.value().equals(topRoute) && a.getKey().getName().startsWith(s.threadPrefix)) {
                     sampleThread = a.getKey();
                     break;
                 }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 final class RouteTemplates {
     static final String OTHER = "other";
+    /** The route of a request a web framework took but matched to no handler (a 404 of the framework). */
+    static final String UNMATCHED = "unmatched";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
     private static final Pattern ID_SEGMENT = Pattern.compile(
             "[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|.*[0-9].*[0-9].*[0-9].*|.{41,}");
@@ -40,6 +42,45 @@ final class RouteTemplates {
             template = pathInfo != null ? ctx + sp + "/*" : ctx + (sp.isEmpty() ? "/" : normalize(sp));
         }
         return bound(method, template);
+    }
+
+    /**
+     * What a web framework's templates are relative to in a servlet: the context path, plus the
+     * servlet's prefix for a prefix mapping ({@code /api/*} → {@code /ctx/api}); the context path alone
+     * for the default ({@code /}), an extension or an exact mapping.
+     */
+    static String servletBase(String contextPath, String mappingPattern, String servletPath, String pathInfo) {
+        String ctx = contextPath == null ? "" : contextPath;
+        if (mappingPattern != null) {
+            return mappingPattern.endsWith("/*") ? ctx + mappingPattern.substring(0, mappingPattern.length() - 2) : ctx;
+        }
+        return pathInfo != null && servletPath != null ? ctx + servletPath : ctx;
+    }
+
+    /**
+     * For a web framework's template ({@code /orders/{id}}, {@code /items/{id: [0-9]+}}, {@code /**})
+     * under {@code base}: slashes made single, no trailing slash but on the root. A null template is
+     * the framework's unmatched request: {@code METHOD unmatched}.
+     */
+    String framework(String method, String base, String template) {
+        if (template == null) {
+            return bound(method, UNMATCHED);
+        }
+        String joined = (base == null ? "" : base) + (template.startsWith("/") || template.isEmpty() ? "" : "/") + template;
+        StringBuilder out = new StringBuilder(joined.length());
+        for (int i = 0; i < joined.length(); i++) {
+            char c = joined.charAt(i);
+            if (c != '/' || out.length() == 0 || out.charAt(out.length() - 1) != '/') {
+                out.append(c);
+            }
+        }
+        if (out.length() > 1 && out.charAt(out.length() - 1) == '/') {
+            out.setLength(out.length() - 1);
+        }
+        if (out.length() == 0) {
+            out.append('/');
+        }
+        return bound(method, out.toString());
     }
 
     /** For a raw request URI (Netty): query dropped, path normalised. */

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -22,14 +23,29 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code Servlet.service(ServletRequest, ServletResponse)} of every servlet, for the Jakarta
  * (Servlet 5+: Jetty 11/12, Tomcat 10/11) and the javax (Servlet 3/4: Jetty 9/10, Tomcat 9)
  * namespaces. The outermost call of a request on a thread times it and makes its route current;
- * the route is the servlet mapping (context path + servlet path, plus {@code /*} for a prefix mapping).
+ * the route is the servlet mapping (context path + servlet path, plus {@code /*} for a prefix mapping)
+ * until a web framework inside the servlet names the template that matched ({@code SpringMvcInstrumentation},
+ * {@code JaxRsInstrumentation}). An {@code ASYNC} or {@code ERROR} re-dispatch of a request already
+ * recorded (kept in the request attribute {@link HttpHooks#ROUTE_ATTRIBUTE}, set only on requests
+ * that went async or failed) runs under the original route and is not counted again.
  */
 public final class ServletInstrumentation {
     private ServletInstrumentation() {}
 
+    /**
+     * Servlets that declare {@code service(request, response)}, found by name first: every class of
+     * every loader that sees the servlet API is offered to this matcher (a Spring Boot application's
+     * thousands), and anything beyond its name costs a parse of its class file. Servlets are named
+     * so ({@code HttpServlet}, {@code DispatcherServlet}, Jersey's {@code ServletContainer},
+     * RESTEasy's {@code HttpServletDispatcher}, Jetty's {@code DefaultServlet}), and a servlet of
+     * any name that inherits {@code service} is timed by the class it inherits it from
+     * ({@code HttpServlet}). Only a servlet whose name lacks "Servlet" and that overrides
+     * {@code service(ServletRequest, ServletResponse)} itself is missed. (Elastic's APM agent
+     * pre-filters servlets by the same name rule.)
+     */
     static ElementMatcher<TypeDescription> servlets(String servletInterface) {
-        // cheap checks first: only classes that declare service(x, y) pay for the hierarchy walk
-        return not(isInterface()).and(declaresMethod(named("service").and(takesArguments(2))))
+        return nameContains("Servlet").and(not(isInterface()))
+                .and(declaresMethod(named("service").and(takesArguments(2))))
                 .and(hasSuperType(named(servletInterface)));
     }
 
@@ -65,13 +81,15 @@ public final class ServletInstrumentation {
         public static class ServiceAdvice {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void enter(@Advice.Argument(0) jakarta.servlet.ServletRequest request,
-                                     @Advice.Local("jdiagRoute") String route, @Advice.Local("jdiagStart") long start) {
+                                     @Advice.Local("jdiagRoute") Object route, @Advice.Local("jdiagStart") long start) {
                 if (request instanceof jakarta.servlet.http.HttpServletRequest) {
                     jakarta.servlet.http.HttpServletRequest r = (jakarta.servlet.http.HttpServletRequest) request;
                     start = System.nanoTime();
                     jakarta.servlet.http.HttpServletMapping mapping = r.getHttpServletMapping();
+                    boolean redispatch = r.getDispatcherType() != jakarta.servlet.DispatcherType.REQUEST;
                     route = HttpHooks.servletEnter(r, r.getMethod(), r.getContextPath(),
-                            mapping == null ? null : mapping.getPattern(), r.getServletPath(), r.getPathInfo(), start);
+                            mapping == null ? null : mapping.getPattern(), r.getServletPath(), r.getPathInfo(), start,
+                            redispatch, redispatch ? r.getAttribute(HttpHooks.ROUTE_ATTRIBUTE) : null);
                 }
             }
 
@@ -79,7 +97,7 @@ public final class ServletInstrumentation {
             public static void exit(@Advice.Argument(0) jakarta.servlet.ServletRequest request,
                                     @Advice.Argument(1) jakarta.servlet.ServletResponse response,
                                     @Advice.Thrown Throwable thrown,
-                                    @Advice.Local("jdiagRoute") String route, @Advice.Local("jdiagStart") long start) {
+                                    @Advice.Local("jdiagRoute") Object route, @Advice.Local("jdiagStart") long start) {
                 if (route != null) {
                     boolean async = request.isAsyncStarted();
                     if (async) {
@@ -90,7 +108,9 @@ public final class ServletInstrumentation {
                     }
                     int status = response instanceof jakarta.servlet.http.HttpServletResponse
                             ? ((jakarta.servlet.http.HttpServletResponse) response).getStatus() : 200;
-                    HttpHooks.servletExit(request, route, start, status, thrown, async);
+                    if (HttpHooks.servletExit(request, route, start, status, thrown, async)) {
+                        request.setAttribute(HttpHooks.ROUTE_ATTRIBUTE, route);
+                    }
                 }
             }
         }
@@ -123,12 +143,14 @@ public final class ServletInstrumentation {
         public static class ServiceAdvice {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void enter(@Advice.Argument(0) javax.servlet.ServletRequest request,
-                                     @Advice.Local("jdiagRoute") String route, @Advice.Local("jdiagStart") long start) {
+                                     @Advice.Local("jdiagRoute") Object route, @Advice.Local("jdiagStart") long start) {
                 if (request instanceof javax.servlet.http.HttpServletRequest) {
                     javax.servlet.http.HttpServletRequest r = (javax.servlet.http.HttpServletRequest) request;
                     start = System.nanoTime();
                     // Servlet 3 has no getHttpServletMapping: the route comes from servlet path and path info
-                    route = HttpHooks.servletEnter(r, r.getMethod(), r.getContextPath(), null, r.getServletPath(), r.getPathInfo(), start);
+                    boolean redispatch = r.getDispatcherType() != javax.servlet.DispatcherType.REQUEST;
+                    route = HttpHooks.servletEnter(r, r.getMethod(), r.getContextPath(), null, r.getServletPath(),
+                            r.getPathInfo(), start, redispatch, redispatch ? r.getAttribute(HttpHooks.ROUTE_ATTRIBUTE) : null);
                 }
             }
 
@@ -136,7 +158,7 @@ public final class ServletInstrumentation {
             public static void exit(@Advice.Argument(0) javax.servlet.ServletRequest request,
                                     @Advice.Argument(1) javax.servlet.ServletResponse response,
                                     @Advice.Thrown Throwable thrown,
-                                    @Advice.Local("jdiagRoute") String route, @Advice.Local("jdiagStart") long start) {
+                                    @Advice.Local("jdiagRoute") Object route, @Advice.Local("jdiagStart") long start) {
                 if (route != null) {
                     boolean async = request.isAsyncStarted();
                     if (async) {
@@ -147,7 +169,9 @@ public final class ServletInstrumentation {
                     }
                     int status = response instanceof javax.servlet.http.HttpServletResponse
                             ? ((javax.servlet.http.HttpServletResponse) response).getStatus() : 200;
-                    HttpHooks.servletExit(request, route, start, status, thrown, async);
+                    if (HttpHooks.servletExit(request, route, start, status, thrown, async)) {
+                        request.setAttribute(HttpHooks.ROUTE_ATTRIBUTE, route);
+                    }
                 }
             }
         }

@@ -169,13 +169,18 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
             if (live.remove(r) == null) {
                 continue; // closed concurrently
             }
+            List<String> frames = r.openedAt == null ? Collections.emptyList() : Stacks.frames(r.openedAt);
+            if (ClassLoaderResources.ownedByClassLoader(frames)) {
+                // a class loader's jar, released by the loader or its cleaner by design: not a leak
+                metrics.closed(r.type);
+                continue;
+            }
             metrics.leaked(r.type);
             n++;
             if (r.openedAt == null) {
                 unsampledLeaks[r.type.ordinal()].increment();
                 continue;
             }
-            List<String> frames = Stacks.frames(r.openedAt);
             if (r.type == ResourceType.SOCKET && isKeepAliveSocket(frames)) {
                 // HttpURLConnection's pooled socket: its leak is reported as the http_response that
                 // held it; the socket's own opener may be an innocent earlier caller of the pool.
@@ -221,7 +226,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
         return (int) Math.min(Integer.MAX_VALUE, live.mappingCount());
     }
 
-    /** Long-open resources grouped by site, oldest first; class-path jars the JDK keeps open are left out. */
+    /** Long-open resources grouped by site, oldest first; class loaders' jars are left out ({@link ClassLoaderResources}). */
     List<LongOpenGroup> longOpen(long olderThanMillis, int limit) {
         long now = System.currentTimeMillis();
         Map<String, LongOpenGroup> groups = new LinkedHashMap<>();
@@ -252,18 +257,9 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
         return out.size() > limit ? out.subList(0, limit) : out;
     }
 
+    /** Class loaders' jars, and jars the JDK caches for jar: URLs (resources, getResource). */
     private static boolean isClassPathJar(TrackedResource r, List<String> frames) {
-        if (r.type != ResourceType.ZIP) {
-            return false;
-        }
-        for (String f : frames) {
-            // class loaders' jars, and jars the JDK caches for jar: URLs (resources, getResource)
-            if (f.startsWith("jdk.internal.loader.") || f.startsWith("java.net.URLClassLoader")
-                    || f.startsWith("sun.misc.URLClassPath") || f.startsWith("sun.net.www.protocol.jar.")) {
-                return true;
-            }
-        }
-        return false;
+        return ClassLoaderResources.ownedByClassLoader(frames);
     }
 
     /** Resources open longer than the threshold, opened at one site. */

@@ -52,4 +52,25 @@ class RouteTemplatesTest {
         assertThat(RouteTemplates.template("GET /files/*")).isEqualTo("/files/*");
         assertThat(RouteTemplates.method("GET /files/*")).isEqualTo("GET");
     }
+
+    @Test
+    void frameworkTemplatesAreRelativeToTheServletsPrefixMapping() {
+        assertThat(RouteTemplates.servletBase("", "/", "/orders/5", null)).isEmpty();
+        assertThat(RouteTemplates.servletBase("/shop", "/jaxrs/*", "/jaxrs", "/items/5")).isEqualTo("/shop/jaxrs");
+        assertThat(RouteTemplates.servletBase("/shop", "*.do", "/a.do", null)).isEqualTo("/shop");
+        // Servlet 3 (no mapping in the API): a path info means a prefix mapping
+        assertThat(RouteTemplates.servletBase("", null, "/api", "/items/5")).isEqualTo("/api");
+        assertThat(RouteTemplates.servletBase("", null, "/orders/5", null)).isEmpty();
+    }
+
+    @Test
+    void frameworkTemplatesAreJoinedWithSingleSlashes() {
+        assertThat(routes.framework("GET", "", "/orders/{id}")).isEqualTo("GET /orders/{id}");
+        assertThat(routes.framework("GET", "/jaxrs", "/items/{id}")).isEqualTo("GET /jaxrs/items/{id}");
+        assertThat(routes.framework("GET", "/jaxrs/", "items/{id}/")).isEqualTo("GET /jaxrs/items/{id}");
+        assertThat(routes.framework("POST", "", "/")).isEqualTo("POST /");
+        assertThat(routes.framework("GET", "", "")).isEqualTo("GET /");
+        assertThat(routes.framework("GET", "", "/**")).isEqualTo("GET /**");
+        assertThat(routes.framework("DELETE", "/api", null)).isEqualTo("DELETE unmatched");
+    }
 }
