@@ -32,9 +32,9 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
     /** A stall this long is reported the first time (see {@link #stall}). */
     static final long ALWAYS_REPORT_NANOS = 1_000_000_000L;
     static final int MAX_HELD_BACK = 1000;
-    private static final FindingEvent REPORTED = new FindingEvent(DETECTOR, STALL, "reported");
+    private static final HeldStall REPORTED = new HeldStall(null, 0);
     /** Site → the first stall there, held back until a second one, or {@link #REPORTED}. Agent thread only. */
-    private final java.util.Map<String, FindingEvent> stalledSites = new java.util.HashMap<>();
+    private final java.util.Map<String, HeldStall> stalledSites = new java.util.HashMap<>();
 
     private final LoopRegistry registry;
     private final BlockingMetrics metrics;
@@ -157,11 +157,14 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
     /**
      * A loop stuck in one task longer than the threshold, in no known blocking call: CPU work or
      * blocking on no list. A stall shorter than {@link #ALWAYS_REPORT_NANOS} is reported from its
-     * second time at the same site: the first request through a handler also loads and links classes
-     * and runs in the interpreter, which can hold a loop past the threshold once, for no fault of the
-     * code. Agent thread only.
+     * second time at the same site, the second starting after the first ended: the first request
+     * through a handler also loads and links classes and runs in the interpreter, which can hold a
+     * loop past the threshold once, for no fault of the code — on every loop that runs it at that
+     * moment, since the others wait for the class the first one initializes. Agent thread only.
+     *
+     * @param endNanos when the stall ended (or was seen going on), on the watchdog's clock
      */
-    void stall(LoopState loop, List<String> frames, String route, long stuckNanos, boolean ongoing) {
+    void stall(LoopState loop, List<String> frames, String route, long stuckNanos, boolean ongoing, long endNanos) {
         String site = Stacks.site(frames);
         String where = route != null ? route : Stacks.method(site);
         long ms = stuckNanos / 1_000_000;
@@ -176,17 +179,29 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
                 .detail("stuckMillis", ms)
                 .detail("ongoing", ongoing)
                 .detail("site", site);
-        if (stuckNanos < ALWAYS_REPORT_NANOS && !stalledSites.containsKey(site)) {
-            if (stalledSites.size() < MAX_HELD_BACK) {
-                stalledSites.put(site, event);
+        HeldStall held = stalledSites.get(site);
+        if (stuckNanos < ALWAYS_REPORT_NANOS && (held == null || (held.event != null && endNanos - stuckNanos < held.endNanos))) {
+            if (held == null && stalledSites.size() < MAX_HELD_BACK) {
+                stalledSites.put(site, new HeldStall(event, endNanos));
             }
-            return;
+            return; // the first, or one at the same time as the first
         }
-        FindingEvent first = stalledSites.put(site, REPORTED);
-        if (first != null && first != REPORTED) {
-            findings.accept(first);
+        stalledSites.put(site, REPORTED);
+        if (held != null && held.event != null) {
+            findings.accept(held.event);
         }
         findings.accept(event);
+    }
+
+    /** A stall held back until its site stalls again, or {@link #REPORTED}. */
+    private static final class HeldStall {
+        final FindingEvent event;
+        final long endNanos;
+
+        HeldStall(FindingEvent event, long endNanos) {
+            this.event = event;
+            this.endNanos = endNanos;
+        }
     }
 
     private static FindingEvent blockingCall(LoopState loop, String call, List<String> frames, String route, long nanos,

@@ -127,7 +127,7 @@ final class StallWatchdog {
         if (l.stallCall != null) {
             analyzer.sampledCall(l, l.stallCall, l.stallFrames, l.stallRoute, stuck, ongoing);
         } else {
-            analyzer.stall(l, l.stallFrames, l.stallRoute, stuck, ongoing);
+            analyzer.stall(l, l.stallFrames, l.stallRoute, stuck, ongoing, now);
         }
     }
 

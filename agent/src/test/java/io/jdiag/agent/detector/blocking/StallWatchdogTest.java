@@ -65,6 +65,21 @@ class StallWatchdogTest {
     }
 
     @Test
+    void stallsOfSeveralLoopsAtOnceAtOneSiteAreOneWarmUp() {
+        LoopState other = registry.register(new Thread("nioEventLoopGroup-2-2"), null);
+        loop.idleKnownForWarmUp();
+        other.idleKnownForWarmUp();
+        advance(0);
+        advance(150);
+        loop.progressForWarmUp();
+        advance(20);
+        other.progressForWarmUp();
+        advance(20);
+        assertThat(metrics.stalls(loop.label)).isEqualTo(2);
+        assertThat(store.snapshot()).as("both loops waited for the same first use of a class").isEmpty();
+    }
+
+    @Test
     void anIdleLoopIsNeverStuck() {
         loop.idleForTest();
         for (int i = 0; i < 20; i++) {
