@@ -84,4 +84,36 @@ class BlockingLogicTest {
         assertThat(Arrays.stream(table).filter(java.util.Objects::nonNull)).hasSize(loops.size());
         assertThat(LoopRegistry.table(java.util.Collections.emptyList())).isNull();
     }
+
+    @Test
+    void threadsNamedByTheUserAreRegisteredAndEndedOnesDropped() throws Exception {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Thread named = new Thread(() -> {
+            try {
+                stop.await();
+            } catch (InterruptedException ignored) {
+                // ends the thread
+            }
+        }, "custom-loop-7");
+        Thread other = new Thread(named::getName, "custom-loopy");
+        named.start();
+        List<io.jdiag.bootstrap.BlockingHooks.Loop[]> published = new java.util.ArrayList<>();
+        LoopRegistry registry = new LoopRegistry(java.util.regex.Pattern.compile("custom-loop-[0-9]+"),
+                (t, label, executor) -> new LoopState(t, label, executor, null), published::add);
+        try {
+            registry.scanNamed();
+            assertThat(registry.loops()).extracting(l -> l.thread).containsExactly(named);
+            assertThat(registry.loops().get(0).label).isEqualTo("custom-loop");
+            assertThat(published).hasSize(1);
+            registry.scanNamed();
+            assertThat(published).as("a name is matched once").hasSize(1);
+        } finally {
+            stop.countDown();
+            named.join();
+        }
+        registry.dropDead();
+        assertThat(registry.loops()).isEmpty();
+        assertThat(published.get(published.size() - 1)).as("no loop left: no table").isNull();
+        assertThat(other.getName()).isEqualTo("custom-loopy");
+    }
 }
