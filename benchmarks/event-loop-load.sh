@@ -3,6 +3,8 @@
 # loop, so every hook of the detector runs: task and read progress, idle waits, lag probes) driven by
 # wrk on loopback, with and without the agent, in one run. Rounds alternate bare / agent so drift of
 # the machine hits both alike; the table reports the median of the rounds and the ratios agent/bare.
+# A third mode, the agent with blocking.enabled=false, tells the blocking detector's share of the
+# agent's cost from the rest (the http detector times every request too).
 #
 #   benchmarks/event-loop-load.sh                    # 3 rounds x 15 s per mode
 #   ROUNDS=1 DURATION=5s benchmarks/event-loop-load.sh   # quick look
@@ -47,14 +49,20 @@ measure() {
     END { printf "%s %s\n", rps, ms }'
 }
 
-rps_bare=""; rps_agent=""; p99_bare=""; p99_agent=""
+MODES=(bare agent noblocking)
+declare -A rps p99
 for round in $(seq 1 "$ROUNDS"); do
-  for mode in bare agent; do
-    if [ "$mode" = agent ]; then start "-javaagent:$agent=http.port=0"; else start ""; fi
+  for mode in "${MODES[@]}"; do
+    case "$mode" in
+      bare) start "" ;;
+      agent) start "-javaagent:$agent=http.port=0" ;;
+      noblocking) start "-javaagent:$agent=http.port=0,blocking.enabled=false" ;;
+    esac
     url="http://127.0.0.1:$netty/ok"
     wrk -t1 -c"$CONNECTIONS" -d5s "$url" >/dev/null   # warm-up: JIT, pools
     read -r r p < <(measure "$url")
-    if [ "$mode" = agent ]; then rps_agent="$rps_agent $r"; p99_agent="$p99_agent $p"; else rps_bare="$rps_bare $r"; p99_bare="$p99_bare $p"; fi
+    rps[$mode]="${rps[$mode]:-} $r"
+    p99[$mode]="${p99[$mode]:-} $p"
     echo "round $round $mode: $r req/s, p99 $p ms" >&2
     stop
   done
@@ -62,12 +70,14 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 {
-  echo "| endpoint | bare req/s | agent req/s | throughput ratio | bare p99 ms | agent p99 ms | p99 ratio |"
-  echo "|---|---|---|---|---|---|---|"
-  br=$(echo "$rps_bare" | median); ar=$(echo "$rps_agent" | median)
-  bp=$(echo "$p99_bare" | median); ap=$(echo "$p99_agent" | median)
-  awk -v br="$br" -v ar="$ar" -v bp="$bp" -v ap="$ap" 'BEGIN {
-    printf "| Netty 4.2 GET /ok (event loop) | %.0f | %.0f | %.3f | %.2f | %.2f | %.2f |\n", br, ar, ar / br, bp, ap, ap / bp }'
+  echo "| Netty 4.2 GET /ok (event loop) | req/s | throughput ratio to bare | p99 ms |"
+  echo "|---|---:|---:|---:|"
+  br=$(echo "${rps[bare]}" | median)
+  for mode in "${MODES[@]}"; do
+    r=$(echo "${rps[$mode]}" | median); p=$(echo "${p99[$mode]}" | median)
+    name=$(case "$mode" in bare) echo "no agent";; agent) echo "agent (all detectors)";; noblocking) echo "agent, blocking.enabled=false";; esac)
+    awk -v n="$name" -v r="$r" -v br="$br" -v p="$p" 'BEGIN { printf "| %s | %.0f | %.3f | %.2f |\n", n, r, r / br, p }'
+  done
   echo
-  echo "wrk -t1 -c$CONNECTIONS -d$DURATION, $ROUNDS round(s) alternating bare/agent, median of rounds; $(nproc) cores; $("$java" -version 2>&1 | head -1)"
+  echo "wrk -t1 -c$CONNECTIONS -d$DURATION, $ROUNDS round(s) of the modes in turn, median of rounds; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $("$java" -version 2>&1 | head -1)"
 } | tee "$out"
