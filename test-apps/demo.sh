@@ -12,7 +12,7 @@ for f in "$agent" "$service"; do
 done
 
 log="$(mktemp -t jdiag-demo.XXXXXX)"
-"$java" -javaagent:"$agent"=http.port=0 -jar "$service" --port 0 >"$log" 2>&1 &
+"$java" -javaagent:"$agent"=http.port=0 -jar "$service" --port 0 --netty-port 0 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 
@@ -42,6 +42,16 @@ for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak files/rea
   curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
 done
 
+netty="$(sed -n 's/^jdiag-test-service netty listening on port \([0-9]*\)$/\1/p' "$log")"
+echo "demo: on the Netty port $netty: 20 x /ok and 10 x /offload?ms=200 (healthy), then /sleep, /jdbc (embedded H2) and /cpu on the event loop"
+for _ in $(seq 1 20); do curl -fsS -o /dev/null "http://127.0.0.1:$netty/ok"; done
+offloads=()
+for _ in $(seq 1 10); do curl -fsS -o /dev/null "http://127.0.0.1:$netty/offload?ms=200" & offloads+=($!); done
+wait "${offloads[@]}"  # only the requests: a bare wait would wait for the service too
+for p in "sleep?ms=300" "sleep?ms=300" "jdbc?ms=200" "cpu?ms=300" "cpu?ms=300"; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$netty/$p"
+done
+
 echo "demo: asking the JVM for a garbage collection (jcmd $pid GC.run), so unreachable resources are found"
 "$jcmd" $pid GC.run >/dev/null
 sleep 1
@@ -49,4 +59,4 @@ echo
 curl -fsS "${endpoint}report?format=text"
 echo
 echo "demo: metrics (${endpoint}metrics):"
-curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"'
+curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"|^jdiag_event_loop_(blocking_calls|stalls)_total\{'

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.jdiag.testapp.blocking.BlockingRoutes;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,28 +35,31 @@ import java.nio.file.Path;
  *   <li>{@code GET /hello}: a small text response (load tests)</li>
  *   <li>{@code GET /users/<id>}: path with an id, whose route must become {@code /users/*}</li>
  *   <li>{@code GET /netty/leak}: opens a FileInputStream on the event loop and never closes it</li>
+ *   <li>{@code /ok}, {@code /sleep}, {@code /jdbc}, {@code /cpu}, {@code /offload}: blocking on the loop ({@link BlockingRoutes})</li>
  * </ul>
  */
 final class NettyService implements AutoCloseable {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final Channel channel;
+    private final BlockingRoutes blocking;
 
-    private NettyService(String host, int port, Path dataFile) throws InterruptedException {
+    private NettyService(String host, int port, Path dataFile, String jdbcUrl) throws Exception {
+        blocking = BlockingRoutes.create(jdbcUrl);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler(dataFile));
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler(dataFile, blocking));
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
-    static NettyService start(String host, int port, Path dataFile) throws InterruptedException {
-        return new NettyService(host, port, dataFile);
+    static NettyService start(String host, int port, Path dataFile, String jdbcUrl) throws Exception {
+        return new NettyService(host, port, dataFile, jdbcUrl);
     }
 
     int port() {
@@ -67,17 +71,20 @@ final class NettyService implements AutoCloseable {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully();
         workers.shutdownGracefully();
+        blocking.close();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Path dataFile;
+        private final BlockingRoutes blocking;
 
-        Handler(Path dataFile) {
+        Handler(Path dataFile, BlockingRoutes blocking) {
             this.dataFile = dataFile;
+            this.blocking = blocking;
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
             String path = request.uri();
             int q = path.indexOf('?');
             if (q >= 0) {
@@ -89,7 +96,7 @@ final class NettyService implements AutoCloseable {
                 respond(ctx, request, HttpResponseStatus.OK, "user " + path.substring("/users/".length()));
             } else if (path.equals("/netty/leak")) {
                 respond(ctx, request, HttpResponseStatus.OK, "read " + nettyReadWithoutClose(dataFile) + " bytes");
-            } else {
+            } else if (!blocking.handle(ctx, request)) {
                 respond(ctx, request, HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path);
             }
         }

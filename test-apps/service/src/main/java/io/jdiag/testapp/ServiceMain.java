@@ -55,6 +55,10 @@ public final class ServiceMain implements Callable<Integer> {
             description = "Also serve a Netty HTTP server on this port (0 = a free one; default: none).")
     int nettyPort;
 
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "JDBC URL of the database the /jdbc endpoints query (default: an embedded H2).")
+    String jdbcUrl;
+
     @Option(names = "--max-threads", defaultValue = "" + MAX_THREADS, paramLabel = "N",
             description = "Most Jetty worker threads (default: ${DEFAULT-VALUE}); small values make saturation easy to provoke.")
     int maxThreads;
@@ -88,7 +92,7 @@ public final class ServiceMain implements Callable<Integer> {
         }
         int actualPort = start();
         if (nettyPort >= 0) {
-            netty = NettyService.start(host, nettyPort, data.dir().resolve("a.txt"));
+            netty = NettyService.start(host, nettyPort, data.dir().resolve("a.txt"), jdbcUrl);
             System.out.println(NETTY_LISTENING_PREFIX + netty.port());
         }
         System.out.println(LISTENING_PREFIX + actualPort);
