@@ -8,9 +8,12 @@ import io.jdiag.bootstrap.RequestContext;
 import io.jdiag.bootstrap.SerializationHooks;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -18,13 +21,16 @@ import java.util.function.Consumer;
 /**
  * The serialization logic, free of Byte Buddy. Application threads, per outermost call: two histogram
  * records, and inside a request one add to its route's serialization time; for a call slower than the
- * threshold (rare, and slow itself) a stack and an event. Agent thread: the finding. Report: each
+ * threshold (rare, and slow itself) a stack and an event. Agent thread: the finding, once the call's
+ * type has been slow twice (see {@link #firstSlow}). Report: each
  * route's share of request time spent (de)serializing, against {@link RequestTimes}.
  */
 final class SerializationAnalyzer implements SerializationHooks.SerializationSink {
     static final String ADVICE = "serialize less (page the result, project the fields needed), stream it"
             + " (JsonGenerator, a streaming response), or cache what does not change; see docs/detectors.md#serialization";
     static final int MAX_ROUTES = 200;
+    /** Types whose first slow call is held back, waiting for a second; beyond, a slow call is reported at once. */
+    static final int MAX_PENDING = 200;
     static final String[] LIBRARY_NAMES = {"Jackson", "Gson", "Java serialization"};
 
     /** Serialization time of one route. */
@@ -61,6 +67,14 @@ final class SerializationAnalyzer implements SerializationHooks.SerializationSin
     private final Consumer<FindingEvent> findings;
     private final RequestTimes requestTimes;
     private final Map<String, RouteTotals> byRoute = new ConcurrentHashMap<>();
+    /**
+     * Agent thread only. {@code library operation type} → the first slow call of that type, held back until
+     * the type is slow again: the first call of a type builds its (de)serializer (Jackson: 100+ ms at start-up
+     * for a one-row response), and a GC pause can make any one call slow. A hotspot repeats; a one-off does not.
+     */
+    private final Map<String, SlowCall> firstSlow = new HashMap<>();
+    /** Agent thread only: types slow more than once, reported at every slow call from then on. */
+    private final Set<String> repeatedlySlow = new HashSet<>();
 
     SerializationAnalyzer(long thresholdNanos, SerializationMetrics metrics, EventPipeline events,
                           Consumer<FindingEvent> findings, RequestTimes requestTimes) {
@@ -91,7 +105,7 @@ final class SerializationAnalyzer implements SerializationHooks.SerializationSin
                 }
             }
             if (nanos > thresholdNanos) {
-                String type = value == null ? "null" : value.getClass().getName();
+                String type = value == null ? "null" : value.getClass().getTypeName();
                 metrics.slow(library, operation, type);
                 events.offer(new SlowCall(library, operation, type, nanos, bytes, route, Thread.currentThread().getName(),
                         new Throwable("serialized here"), System.currentTimeMillis()));
@@ -140,7 +154,21 @@ final class SerializationAnalyzer implements SerializationHooks.SerializationSin
 
         @Override
         public void handle() {
-            findings.accept(finding());
+            String key = library + " " + operation + " " + type;
+            if (repeatedlySlow.contains(key)) {
+                findings.accept(finding());
+                return;
+            }
+            SlowCall first = firstSlow.remove(key);
+            if (first != null) {
+                repeatedlySlow.add(key);
+                findings.accept(first.finding());
+                findings.accept(finding());
+            } else if (firstSlow.size() < MAX_PENDING && repeatedlySlow.size() < MAX_PENDING * 5) {
+                firstSlow.put(key, this);
+            } else {
+                findings.accept(finding());
+            }
         }
 
         FindingEvent finding() {

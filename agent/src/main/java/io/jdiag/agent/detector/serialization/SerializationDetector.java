@@ -75,8 +75,8 @@ public final class SerializationDetector implements Detector {
 
     /**
      * The real hook path on a throw-away analyzer (metrics nobody scrapes, findings dropped) whose
-     * threshold every call passes, inside a route: timing, sizes, route totals, the slow path, the event
-     * and the finding all load their classes now. The real sink is put back afterwards (no advice is
+     * threshold every call passes, inside a route: timing, sizes, route totals, the slow path, the event,
+     * the held-back first slow call and the findings all load their classes now. The real sink is put back afterwards (no advice is
      * installed yet). Returns the throw-away metrics, for the test that pins this path.
      */
     SerializationMetrics warmUp(List<FindingEvent> findings) {
@@ -89,6 +89,9 @@ public final class SerializationDetector implements Detector {
             Object frame = SerializationHooks.enter();
             SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.GSON, SerializationHooks.SERIALIZE, "nested", null);
             SerializationHooks.exit(frame, SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "warm-up", new byte[1]);
+            // slow twice: the second makes both findings (a type slow once is held back)
+            SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.JACKSON, SerializationHooks.SERIALIZE,
+                    "warm-up", new byte[1]);
             SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.JAVA, SerializationHooks.DESERIALIZE, null, "{}");
             events.drain(16);
             new HotspotSection(scratch).writeText(new StringBuilder());

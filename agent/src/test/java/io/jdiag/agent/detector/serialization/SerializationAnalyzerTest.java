@@ -52,16 +52,21 @@ class SerializationAnalyzerTest {
         try {
             exportInApplicationCode(new ArrayList<>(List.of(1, 2)), 40);
             exportInApplicationCode(new ArrayList<>(), 0);
+            events.drain(64);
+            assertThat(store.snapshot()).as("a type slow once is held back").isEmpty();
+            exportInApplicationCode(new ArrayList<>(List.of(3)), 40);
+            exportInApplicationCode(new ArrayList<>(List.of(4)), 40);
         } finally {
             RequestContext.exit(previous);
         }
-        assertThat(metrics.calls(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE)).isEqualTo(2);
+        assertThat(metrics.calls(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE)).isEqualTo(4);
         assertThat(metrics.calls(SerializationHooks.GSON, SerializationHooks.SERIALIZE)).as("nested").isZero();
-        assertThat(metrics.slowCount(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "java.util.ArrayList")).isEqualTo(1);
+        assertThat(metrics.slowCount(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "java.util.ArrayList")).isEqualTo(3);
         events.drain(64);
         List<Finding.Snapshot> found = store.snapshot();
         assertThat(found).hasSize(1);
         Finding.Snapshot f = found.get(0);
+        assertThat(f.count).as("the held-back first one counts too").isEqualTo(3);
         assertThat(f.detector).isEqualTo("serialization");
         assertThat(f.kind).isEqualTo("slow_serialization");
         assertThat(f.route).isEqualTo("GET /export/*");
@@ -94,6 +99,25 @@ class SerializationAnalyzerTest {
     }
 
     @Test
+    void aTypeSlowOnlyOnceIsNoFindingButIsCounted() throws Exception {
+        SerializationHooks.install(analyzer);
+        exportInApplicationCode(new java.util.HashMap<>(), 30); // e.g. the first call, building the serializer
+        for (int i = 0; i < 5; i++) {
+            exportInApplicationCode(new java.util.HashMap<>(), 0);
+        }
+        events.drain(64);
+        assertThat(store.snapshot()).isEmpty();
+        assertThat(metrics.slowCount(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "java.util.HashMap")).isEqualTo(1);
+    }
+
+    @Test
+    void arrayTypesAreNamedAsInJava() throws Exception {
+        SerializationHooks.install(analyzer);
+        exportInApplicationCode(new String[0], 25);
+        assertThat(metrics.slowCount(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "java.lang.String[]")).isEqualTo(1);
+    }
+
+    @Test
     void slowTypesAreCappedIntoOther() {
         for (int i = 0; i < SerializationMetrics.MAX_TYPES + 10; i++) {
             metrics.slow(SerializationHooks.JAVA, SerializationHooks.DESERIALIZE, "com.example.T" + i);
@@ -120,7 +144,7 @@ class SerializationAnalyzerTest {
             SerializationMetrics m = d.warmUp(warm);
             assertThat(warm).hasSize(2);
             assertThat(m.calls(SerializationHooks.GSON, SerializationHooks.SERIALIZE)).as("nested").isZero();
-            assertThat(m.calls(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE)).isEqualTo(1);
+            assertThat(m.calls(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE)).isEqualTo(2);
             SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "x", null);
             real.drain();
             assertThat(real.findings().snapshot()).as("the real 50 ms threshold is back").isEmpty();
