@@ -118,17 +118,34 @@ public final class BufferingHooks {
     }
 
     /**
-     * A {@code ByteArrayOutputStream}'s capacity changed from {@code before} to {@code after} (its
-     * {@code ensureCapacity}, on every write, or its constructor with {@code before} 0). Calls the sink
-     * only when it crossed the threshold: once per buffer.
+     * A {@code ByteArrayOutputStream} is about to ensure room for {@code minCapacity} bytes in its buffer of
+     * {@code capacity} (its {@code ensureCapacity}, run by every write). Almost always there is room, and
+     * this is one comparison of two locals. When there is not, the buffer grows as the JDK grows it (double,
+     * or to {@code minCapacity} if that is more: JDK 11 to 25 alike), and the sink is called when that
+     * crosses the threshold: once per buffer.
+     *
+     * <p>Called at the start of {@code ensureCapacity} only, not around it: advice around the method would
+     * wrap the body of every write in an exception handler, which costs a tight write loop its
+     * optimisations. The stream itself is deliberately not passed: a stream handed to a static method
+     * escapes, and the JIT would then stop eliding the locks of its {@code synchronized} writes.
      */
-    public static void capacity(Object buffer, int before, int after) {
+    public static void ensureCapacity(int capacity, int minCapacity) {
+        if (minCapacity > capacity) {
+            grows(capacity, Math.max(capacity << 1, minCapacity));
+        }
+    }
+
+    /**
+     * A {@code ByteArrayOutputStream}'s buffer grows (or is created, with {@code before} 0) from
+     * {@code before} to {@code after} bytes: the sink hears of it when that crosses the threshold.
+     */
+    public static void grows(int before, int after) {
         if (after > threshold && before <= threshold) {
             BufferingSink s = sink;
             HookGuard.Depth d;
             if (s != null && (d = HookGuard.enter()) != null) {
                 try {
-                    s.largeBuffer(buffer, after);
+                    s.largeBuffer(after);
                 } finally {
                     d.exit();
                 }
@@ -185,7 +202,7 @@ public final class BufferingHooks {
         void read(int source, String api, Object stream, long bytes);
 
         /** A {@code ByteArrayOutputStream} grew past the threshold, to a buffer of {@code capacity} bytes. */
-        void largeBuffer(Object buffer, long capacity);
+        void largeBuffer(long capacity);
 
         /** A servlet body stream whose request declared more than the threshold. */
         void declaredBody(Object stream, long declaredLength);

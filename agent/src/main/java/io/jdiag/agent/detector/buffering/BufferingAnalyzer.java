@@ -92,7 +92,7 @@ final class BufferingAnalyzer implements BufferingHooks.BufferingSink {
     }
 
     @Override
-    public void largeBuffer(Object buffer, long capacity) {
+    public void largeBuffer(long capacity) {
         try {
             large(Source.BYTE_ARRAY_OUTPUT_STREAM, "java.io.ByteArrayOutputStream", capacity, -1, -1);
         } catch (Throwable ignored) {

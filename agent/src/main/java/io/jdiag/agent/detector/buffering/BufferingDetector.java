@@ -9,7 +9,6 @@ import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.bootstrap.BufferingHooks;
 import io.prometheus.client.CollectorRegistry;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -94,7 +93,7 @@ public final class BufferingDetector implements Detector {
             Object stream = new Object();
             BufferingHooks.servletBody(stream, 64);
             scratch.read(BufferingHooks.SERVLET_REQUEST, "java.io.InputStream.readAllBytes", stream, 64);
-            BufferingHooks.capacity(new ByteArrayOutputStream(), 16, 32);
+            BufferingHooks.ensureCapacity(16, 17);
             BufferingHooks.aggregated(64, 1024);
             events.drain(16);
         } finally {

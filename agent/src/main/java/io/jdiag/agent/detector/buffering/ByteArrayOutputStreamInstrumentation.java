@@ -13,9 +13,10 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code java.io.ByteArrayOutputStream}: its private {@code ensureCapacity(int)}, which every write
- * runs (JDK 11 to 25), compares the buffer's length before and after: two field reads per write, and
- * a call to the hook only when the buffer grew past the threshold. The {@code (int size)} constructor
+ * {@code java.io.ByteArrayOutputStream}: at the start of its private {@code ensureCapacity(int)}, which
+ * every write runs (JDK 11 to 25), the buffer's length is compared with the room asked for: one field
+ * read and one comparison per write, and the threshold is looked at only when the buffer grows. No advice hands the stream itself
+ * to a hook, so a stream that never leaves its method keeps its lock-free writes. The {@code (int size)} constructor
  * catches a buffer made large up front; {@code toByteArray()} measures what is taken out whole.
  */
 public final class ByteArrayOutputStreamInstrumentation implements TypeInstrumentation {
@@ -41,20 +42,15 @@ public final class ByteArrayOutputStreamInstrumentation implements TypeInstrumen
 
     public static class GrowAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static int enter(@Advice.FieldValue("buf") byte[] buf) {
-            return buf.length;
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter int before, @Advice.This Object self, @Advice.FieldValue("buf") byte[] buf) {
-            BufferingHooks.capacity(self, before, buf.length);
+        public static void enter(@Advice.FieldValue("buf") byte[] buf, @Advice.Argument(0) int minCapacity) {
+            BufferingHooks.ensureCapacity(buf.length, minCapacity);
         }
     }
 
     public static class SizedAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This Object self, @Advice.Argument(0) int size) {
-            BufferingHooks.capacity(self, 0, size);
+        public static void exit(@Advice.Argument(0) int size) {
+            BufferingHooks.grows(0, size);
         }
     }
 
@@ -65,8 +61,9 @@ public final class ByteArrayOutputStreamInstrumentation implements TypeInstrumen
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object frame, @Advice.This Object self, @Advice.Return byte[] bytes) {
-            BufferingHooks.exit(frame, BufferingHooks.BYTE_ARRAY_OUTPUT_STREAM, TYPE + ".toByteArray", self, bytes);
+        public static void exit(@Advice.Enter Object frame, @Advice.Return byte[] bytes) {
+            // not the stream itself: see BufferingHooks.capacity on why it must not escape
+            BufferingHooks.exit(frame, BufferingHooks.BYTE_ARRAY_OUTPUT_STREAM, TYPE + ".toByteArray", null, bytes);
         }
     }
 }

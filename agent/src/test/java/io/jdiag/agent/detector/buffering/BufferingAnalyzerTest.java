@@ -127,14 +127,15 @@ class BufferingAnalyzerTest {
     @Test
     void aByteArrayOutputStreamIsReportedOnceWhenItGrowsPastTheThreshold() {
         BufferingHooks.install(analyzer, THRESHOLD);
-        Object buffer = new Object();
-        BufferingHooks.capacity(buffer, 32, 64);
-        BufferingHooks.capacity(buffer, 500, 1000); // not past 1000
-        BufferingHooks.capacity(buffer, 1000, 2000);
-        BufferingHooks.capacity(buffer, 2000, 4000);
+        BufferingHooks.ensureCapacity(32, 32); // room enough
+        BufferingHooks.ensureCapacity(32, 33); // to 64
+        BufferingHooks.ensureCapacity(500, 501); // to 1000: not past 1000
+        BufferingHooks.ensureCapacity(1000, 1001); // to 2000: past it
+        BufferingHooks.ensureCapacity(2000, 2001);
+        BufferingHooks.grows(0, 500);
         Object frame = BufferingHooks.enter();
         BufferingHooks.exit(frame, BufferingHooks.BYTE_ARRAY_OUTPUT_STREAM, "java.io.ByteArrayOutputStream.toByteArray",
-                buffer, new byte[2100]);
+                null, new byte[2100]);
         assertThat(metrics.largeCount(Source.BYTE_ARRAY_OUTPUT_STREAM)).isEqualTo(1);
         assertThat(metrics.observedCount(Source.BYTE_ARRAY_OUTPUT_STREAM)).isEqualTo(1);
         List<Finding.Snapshot> found = findings();
@@ -171,7 +172,7 @@ class BufferingAnalyzerTest {
     @Test
     void withoutASinkTheHooksDoNothingAndKeepNoDepth() {
         assertThat(BufferingHooks.enter()).isNull();
-        BufferingHooks.capacity(new Object(), 0, Integer.MAX_VALUE);
+        BufferingHooks.grows(0, Integer.MAX_VALUE);
         BufferingHooks.install(analyzer, THRESHOLD);
         readWholeInApplicationCode(new ByteArrayInputStream(new byte[0]), new byte[4000]);
         assertThat(findings()).hasSize(1);

@@ -23,7 +23,12 @@ public final class Uploads {
     }
 
     public static ServiceProcess.Response post(ServiceProcess service, String path, long bytes) {
-        HttpRequest request = HttpRequest.newBuilder(service.baseUri().resolve(path))
+        return post(service.baseUri(), path, bytes);
+    }
+
+    /** The same to another server of the service (its Netty port). */
+    public static ServiceProcess.Response post(java.net.URI base, String path, long bytes) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.fromPublisher(
