@@ -77,8 +77,7 @@ final class BufferingAnalyzer implements BufferingHooks.BufferingSink {
                 source = STREAM_SOURCES.get(stream.getClass());
             }
             metrics.observe(source, bytes);
-            // A ByteArrayOutputStream was reported when it grew past the threshold; its toByteArray is only measured.
-            if (bytes > threshold && source != Source.BYTE_ARRAY_OUTPUT_STREAM) {
+            if (bytes > threshold) {
                 long declared = -1;
                 if (source == Source.SERVLET_REQUEST && stream != null) {
                     Long d = declaredBodies.get(stream);
@@ -94,6 +93,7 @@ final class BufferingAnalyzer implements BufferingHooks.BufferingSink {
     @Override
     public void largeBuffer(long capacity) {
         try {
+            metrics.observe(Source.BYTE_ARRAY_OUTPUT_STREAM, capacity);
             large(Source.BYTE_ARRAY_OUTPUT_STREAM, "java.io.ByteArrayOutputStream", capacity, -1, -1);
         } catch (Throwable ignored) {
             // never disturb the application's write

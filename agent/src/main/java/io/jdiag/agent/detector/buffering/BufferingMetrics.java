@@ -62,8 +62,8 @@ final class BufferingMetrics extends Collector {
         }
         return Arrays.asList(
                 new MetricFamilySamples(BYTES, Type.HISTOGRAM,
-                        "Sizes of whole in-memory reads (readAllBytes, whole response bodies, aggregated messages,"
-                                + " ByteArrayOutputStream.toByteArray), by source", samples),
+                        "Sizes of whole in-memory reads (readAllBytes, whole response bodies, aggregated messages;"
+                                + " ByteArrayOutputStreams as they grow past buffering.threshold), by source", samples),
                 largeFamily);
     }
 }

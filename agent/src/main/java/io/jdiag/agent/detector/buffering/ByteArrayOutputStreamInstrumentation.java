@@ -17,7 +17,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * every write runs (JDK 11 to 25), the buffer's length is compared with the room asked for: one field
  * read and one comparison per write, and the threshold is looked at only when the buffer grows. No advice hands the stream itself
  * to a hook, so a stream that never leaves its method keeps its lock-free writes. The {@code (int size)} constructor
- * catches a buffer made large up front; {@code toByteArray()} measures what is taken out whole.
+ * catches a buffer made large up front.
  */
 public final class ByteArrayOutputStreamInstrumentation implements TypeInstrumentation {
     static final String TYPE = "java.io.ByteArrayOutputStream";
@@ -32,7 +32,6 @@ public final class ByteArrayOutputStreamInstrumentation implements TypeInstrumen
         String self = ByteArrayOutputStreamInstrumentation.class.getName();
         advice.apply(named("ensureCapacity").and(takesArguments(int.class)), self + "$GrowAdvice");
         advice.apply(isConstructor().and(takesArguments(int.class)), self + "$SizedAdvice");
-        advice.apply(named("toByteArray").and(takesArguments(0)), self + "$ToByteArrayAdvice");
     }
 
     @Override
@@ -51,19 +50,6 @@ public final class ByteArrayOutputStreamInstrumentation implements TypeInstrumen
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.Argument(0) int size) {
             BufferingHooks.grows(0, size);
-        }
-    }
-
-    public static class ToByteArrayAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object enter() {
-            return BufferingHooks.enter();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object frame, @Advice.Return byte[] bytes) {
-            // not the stream itself: see BufferingHooks.capacity on why it must not escape
-            BufferingHooks.exit(frame, BufferingHooks.BYTE_ARRAY_OUTPUT_STREAM, TYPE + ".toByteArray", null, bytes);
         }
     }
 }
