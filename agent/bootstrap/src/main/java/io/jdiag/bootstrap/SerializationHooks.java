@@ -8,8 +8,9 @@ package io.jdiag.bootstrap;
  * <p>Only the outermost call on a thread is timed: a serializer calling another (Jackson's
  * {@code readValue(String, Class)} → {@code readValue(String, JavaType)}, Gson's {@code toJson}
  * overloads, a custom {@code writeObject} calling {@code writeObject} again, a Jackson serializer
- * that calls Gson) is one call of the outermost library. Cost per call: one thread-local lookup, two
- * clock reads; the sink runs inside {@link HookGuard}.
+ * that calls Gson) is one call of the outermost library. Cost per call: two thread-local lookups, two
+ * clock reads, and the sink's recording into the thread's own {@link ThreadCounters} (no atomic
+ * instruction); the sink runs inside {@link HookGuard}.
  */
 public final class SerializationHooks {
     /** {@code library} label {@code jackson}. */
@@ -23,13 +24,23 @@ public final class SerializationHooks {
     /** {@code operation} label {@code deserialize}. */
     public static final int DESERIALIZE = 1;
 
+    /** Slots of each thread's {@link ThreadCounters#values}: enough for the agent's layout. */
+    public static final int COUNTER_SLOTS = 192;
+
     /** Set by the agent on start, cleared on detach. Volatile: read on every call by any thread. */
     private static volatile SerializationSink sink;
+    /** Bumped on every install: counters of an earlier agent (before a detach) are not carried over. */
+    private static volatile int generation;
+    /** Every thread's counters; the agent drops those of finished threads and of earlier installs. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<ThreadCounters> COUNTERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** The serialization calls in progress on one thread. Touched only by that thread. */
     static final class Frame {
         int depth;
         long startNanos;
+        ThreadCounters counters;
+        int generation = -1;
     }
 
     // An explicit subclass, not withInitial(lambda): see HookGuard.
@@ -42,8 +53,21 @@ public final class SerializationHooks {
 
     private SerializationHooks() {}
 
+    /** Installs the sink (null: none); the calls recorded from now on count in {@link #generation()}. */
     public static void install(SerializationSink newSink) {
+        sink = null;
+        generation++;
         sink = newSink;
+    }
+
+    /** The current install: the {@link ThreadCounters#generation} of the counters it records. */
+    public static int generation() {
+        return generation;
+    }
+
+    /** The counters of every thread that completed a call (live view; the agent removes what it no longer needs). */
+    public static java.util.Collection<ThreadCounters> threadCounters() {
+        return COUNTERS;
     }
 
     /**
@@ -84,7 +108,15 @@ public final class SerializationHooks {
         HookGuard.Depth d;
         if (s != null && (d = HookGuard.enter()) != null) {
             try {
-                s.completed(library, operation, value, size(sized), nanos);
+                ThreadCounters c = f.counters;
+                int g = generation;
+                if (c == null || f.generation != g) {
+                    c = new ThreadCounters(g, Thread.currentThread(), COUNTER_SLOTS);
+                    f.generation = g;
+                    f.counters = c;
+                    COUNTERS.add(c);
+                }
+                s.completed(c, library, operation, value, size(sized), nanos);
             } finally {
                 d.exit();
             }
@@ -104,7 +136,10 @@ public final class SerializationHooks {
 
     /** Implemented by the agent; must never throw and never block. */
     public interface SerializationSink {
-        /** @param bytes size produced or read, -1 when not measurable */
-        void completed(int library, int operation, Object value, long bytes, long nanos);
+        /**
+         * @param counters the calling thread's own counters, to record into with plain stores
+         * @param bytes    size produced or read, -1 when not measurable
+         */
+        void completed(ThreadCounters counters, int library, int operation, Object value, long bytes, long nanos);
     }
 }

@@ -6,6 +6,7 @@ import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.agent.report.Stacks;
 import io.jdiag.bootstrap.RequestContext;
 import io.jdiag.bootstrap.SerializationHooks;
+import io.jdiag.bootstrap.ThreadCounters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,9 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * The serialization logic, free of Byte Buddy. Application threads, per outermost call: two histogram
- * records, and inside a request one add to its route's serialization time; for a call slower than the
- * threshold (rare, and slow itself) a stack and an event. Agent thread: the finding, once the call's
- * type has been slow twice (see {@link #firstSlow}). Report: each
+ * records and, inside a request, the route's time, all into the thread's own counters with plain
+ * stores; for a call slower than the threshold (rare, and slow itself) a stack and an event. Agent
+ * thread: the finding, once the call's type has been slow twice (see {@link #firstSlow}). Report: each
  * route's share of request time spent (de)serializing, against {@link RequestTimes}.
  */
 final class SerializationAnalyzer implements SerializationHooks.SerializationSink {
@@ -90,19 +91,18 @@ final class SerializationAnalyzer implements SerializationHooks.SerializationSin
     }
 
     @Override
-    public void completed(int library, int operation, Object value, long bytes, long nanos) {
+    public void completed(ThreadCounters counters, int library, int operation, Object value, long bytes, long nanos) {
         try {
-            metrics.completed(library, operation, nanos, bytes);
+            SerializationMetrics.record(counters.values, library, operation, nanos, bytes);
             String route = RequestContext.currentRoute();
             if (route != null) {
-                RouteTotals t = byRoute.get(route);
-                if (t == null && byRoute.size() < MAX_ROUTES) {
-                    t = byRoute.computeIfAbsent(route, r -> new RouteTotals());
+                // summed on the thread while its route stays the same; moved to the shared totals when it changes
+                if (route != counters.route) {
+                    flush(counters);
+                    counters.route = route;
                 }
-                if (t != null) {
-                    t.calls.increment();
-                    t.nanos.add(nanos);
-                }
+                counters.routeNanos += nanos;
+                counters.routeCalls++;
             }
             if (nanos > thresholdNanos) {
                 String type = value == null ? "null" : value.getClass().getTypeName();
@@ -115,13 +115,49 @@ final class SerializationAnalyzer implements SerializationHooks.SerializationSin
         }
     }
 
+    /** Moves a thread's pending route time to the shared totals (its own thread, when the route changes). */
+    private void flush(ThreadCounters c) {
+        if (c.route != null && c.routeCalls > 0) {
+            RouteTotals t = totals(c.route);
+            if (t != null) {
+                t.calls.add(c.routeCalls);
+                t.nanos.add(c.routeNanos);
+            }
+        }
+        c.routeCalls = 0;
+        c.routeNanos = 0;
+    }
+
+    private RouteTotals totals(String route) {
+        RouteTotals t = byRoute.get(route);
+        if (t == null && byRoute.size() < MAX_ROUTES) {
+            t = byRoute.computeIfAbsent(route, r -> new RouteTotals());
+        }
+        return t;
+    }
+
     /** Routes with serialization time, most first, at most {@code limit}. */
     List<RouteShare> shares(int limit) {
-        List<RouteShare> out = new ArrayList<>();
+        Map<String, long[]> sums = new HashMap<>();
         for (Map.Entry<String, RouteTotals> e : byRoute.entrySet()) {
+            sums.put(e.getKey(), new long[] {e.getValue().calls.sum(), e.getValue().nanos.sum()});
+        }
+        // what threads are still summing for their current route (read without synchronization: a
+        // report may miss a call or two in flight, never more)
+        int g = SerializationHooks.generation();
+        for (ThreadCounters c : SerializationHooks.threadCounters()) {
+            String route = c.route;
+            long calls = c.routeCalls;
+            if (c.generation == g && route != null && calls > 0 && (sums.containsKey(route) || sums.size() < MAX_ROUTES)) {
+                long[] s = sums.computeIfAbsent(route, r -> new long[2]);
+                s[0] += calls;
+                s[1] += c.routeNanos;
+            }
+        }
+        List<RouteShare> out = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : sums.entrySet()) {
             RequestTimes.Totals requests = requestTimes.of(e.getKey());
-            out.add(new RouteShare(e.getKey(), e.getValue().calls.sum(), e.getValue().nanos.sum(), requests.count,
-                    requests.nanos));
+            out.add(new RouteShare(e.getKey(), e.getValue()[0], e.getValue()[1], requests.count, requests.nanos));
         }
         out.sort(Comparator.comparingLong((RouteShare s) -> s.serializationNanos).reversed().thenComparing(s -> s.route));
         return out.size() > limit ? out.subList(0, limit) : out;

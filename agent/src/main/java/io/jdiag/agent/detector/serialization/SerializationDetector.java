@@ -30,6 +30,7 @@ public final class SerializationDetector implements Detector {
     static final int REPORT_ROUTES = 20;
 
     private SerializationAnalyzer analyzer;
+    private SerializationMetrics metrics;
 
     @Override
     public String name() {
@@ -61,10 +62,11 @@ public final class SerializationDetector implements Detector {
 
     @Override
     public void start(DetectorContext context) {
-        SerializationMetrics metrics = new SerializationMetrics().registerIn(context.registry());
+        metrics = new SerializationMetrics().registerIn(context.registry());
         analyzer = new SerializationAnalyzer(context.config().nanos(THRESHOLD), metrics, context.events(),
                 context.findings()::record, context.requestTimes());
         SerializationHooks.install(analyzer);
+        metrics.bind(SerializationHooks.generation());
         context.addReportSection(new HotspotSection(analyzer));
     }
 
@@ -77,13 +79,15 @@ public final class SerializationDetector implements Detector {
      * The real hook path on a throw-away analyzer (metrics nobody scrapes, findings dropped) whose
      * threshold every call passes, inside a route: timing, sizes, route totals, the slow path, the event,
      * the held-back first slow call and the findings all load their classes now. The real sink is put back afterwards (no advice is
-     * installed yet). Returns the throw-away metrics, for the test that pins this path.
+     * installed yet). Returns the throw-away metrics' totals, for the test that pins this path.
      */
-    SerializationMetrics warmUp(List<FindingEvent> findings) {
-        SerializationMetrics metrics = new SerializationMetrics().registerIn(new CollectorRegistry());
+    long[] warmUp(List<FindingEvent> findings) {
+        SerializationMetrics scratchMetrics = new SerializationMetrics().registerIn(new CollectorRegistry());
         EventPipeline events = new EventPipeline(16);
-        SerializationAnalyzer scratch = new SerializationAnalyzer(-1, metrics, events, findings::add, new RequestTimes());
+        SerializationAnalyzer scratch = new SerializationAnalyzer(-1, scratchMetrics, events, findings::add, new RequestTimes());
         SerializationHooks.install(scratch);
+        scratchMetrics.bind(SerializationHooks.generation());
+        long[] totals;
         String previous = io.jdiag.bootstrap.RequestContext.enter("GET /warmup");
         try {
             Object frame = SerializationHooks.enter();
@@ -95,11 +99,14 @@ public final class SerializationDetector implements Detector {
             SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.JAVA, SerializationHooks.DESERIALIZE, null, "{}");
             events.drain(16);
             new HotspotSection(scratch).writeText(new StringBuilder());
+            scratchMetrics.collect();
+            totals = scratchMetrics.totals();
         } finally {
             io.jdiag.bootstrap.RequestContext.exit(previous);
             SerializationHooks.install(analyzer);
+            metrics.bind(SerializationHooks.generation());
         }
-        return metrics;
+        return totals;
     }
 
     @Override

@@ -35,6 +35,11 @@ class SerializationAnalyzerTest {
     private final SerializationAnalyzer analyzer =
             new SerializationAnalyzer(THRESHOLD_NANOS, metrics, events, store::record, requestTimes);
 
+    private void install() {
+        SerializationHooks.install(analyzer);
+        metrics.bind(SerializationHooks.generation());
+    }
+
     @AfterEach
     void uninstall() {
         SerializationHooks.install(null);
@@ -52,7 +57,7 @@ class SerializationAnalyzerTest {
 
     @Test
     void aSlowCallIsAFindingAtTheCallerWithTypeRouteAndStackAndNestedCallsCountOnce() throws Exception {
-        SerializationHooks.install(analyzer);
+        install();
         String previous = RequestContext.enter("GET /export/*");
         try {
             exportInApplicationCode(new ArrayList<>(List.of(1, 2)), SLOW_MILLIS);
@@ -83,7 +88,7 @@ class SerializationAnalyzerTest {
 
     @Test
     void routeSharesAreAgainstTheRequestTimeOfTheRoute() throws Exception {
-        SerializationHooks.install(analyzer);
+        install();
         String previous = RequestContext.enter("GET /export/*");
         try {
             exportInApplicationCode("x", 5);
@@ -105,7 +110,7 @@ class SerializationAnalyzerTest {
 
     @Test
     void aTypeSlowOnlyOnceIsNoFindingButIsCounted() throws Exception {
-        SerializationHooks.install(analyzer);
+        install();
         exportInApplicationCode(new java.util.HashMap<>(), SLOW_MILLIS); // e.g. the first call, building the serializer
         for (int i = 0; i < 5; i++) {
             exportInApplicationCode(new java.util.HashMap<>(), 0);
@@ -117,7 +122,7 @@ class SerializationAnalyzerTest {
 
     @Test
     void arrayTypesAreNamedAsInJava() throws Exception {
-        SerializationHooks.install(analyzer);
+        install();
         exportInApplicationCode(new String[0], SLOW_MILLIS);
         assertThat(metrics.slowCount(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "java.lang.String[]")).isEqualTo(1);
     }
@@ -129,6 +134,24 @@ class SerializationAnalyzerTest {
         }
         assertThat(metrics.typeLabels()).isEqualTo(SerializationMetrics.MAX_TYPES + 1);
         assertThat(metrics.slowCount(SerializationHooks.JAVA, SerializationHooks.DESERIALIZE, "other")).isEqualTo(10);
+    }
+
+    @Test
+    void countersOfFinishedThreadsAreKeptAndTheHistogramsExported() throws Exception {
+        install();
+        Thread t = new Thread(() -> SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.GSON,
+                SerializationHooks.DESERIALIZE, "x", "{\"a\":1}"));
+        t.start();
+        t.join();
+        SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.GSON, SerializationHooks.DESERIALIZE, "y", "[]");
+        assertThat(metrics.calls(SerializationHooks.GSON, SerializationHooks.DESERIALIZE)).isEqualTo(2);
+        assertThat(metrics.calls(SerializationHooks.GSON, SerializationHooks.DESERIALIZE)).as("folded once").isEqualTo(2);
+        java.util.List<io.prometheus.client.Collector.MetricFamilySamples.Sample> samples = new ArrayList<>();
+        metrics.collect().forEach(f -> samples.addAll(f.samples));
+        assertThat(samples).anyMatch(s -> s.name.equals("jdiag_serialization_bytes_sum") && s.labelValues.equals(List.of("gson", "deserialize"))
+                && s.value == 9.0);
+        assertThat(samples).anyMatch(s -> s.name.equals("jdiag_serialization_seconds_bucket")
+                && s.labelValues.equals(List.of("gson", "deserialize", "+Inf")) && s.value == 2.0);
     }
 
     @Test
@@ -146,10 +169,11 @@ class SerializationAnalyzerTest {
         d.start(real);
         try {
             List<FindingEvent> warm = new ArrayList<>();
-            SerializationMetrics m = d.warmUp(warm);
+            long[] m = d.warmUp(warm);
             assertThat(warm).hasSize(2);
-            assertThat(m.calls(SerializationHooks.GSON, SerializationHooks.SERIALIZE)).as("nested").isZero();
-            assertThat(m.calls(SerializationHooks.JACKSON, SerializationHooks.SERIALIZE)).isEqualTo(2);
+            assertThat(SerializationMetrics.calls(m, SerializationHooks.GSON, SerializationHooks.SERIALIZE)).as("nested").isZero();
+            assertThat(SerializationMetrics.calls(m, SerializationHooks.JACKSON, SerializationHooks.SERIALIZE)).isEqualTo(2);
+            assertThat(SerializationMetrics.calls(m, SerializationHooks.JAVA, SerializationHooks.DESERIALIZE)).isEqualTo(1);
             SerializationHooks.exit(SerializationHooks.enter(), SerializationHooks.JACKSON, SerializationHooks.SERIALIZE, "x", null);
             real.drain();
             assertThat(real.findings().snapshot()).as("the real 50 ms threshold is back").isEmpty();
