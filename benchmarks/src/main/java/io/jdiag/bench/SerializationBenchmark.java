@@ -1,6 +1,9 @@
 package io.jdiag.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +35,24 @@ public class SerializationBenchmark {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Order order = new Order();
+    private final byte[] json = new byte[100];
+
+    private static final MethodHandle ENTER = hook("enter", MethodType.methodType(Object.class));
+    private static final MethodHandle EXIT = hook("exit",
+            MethodType.methodType(void.class, Object.class, int.class, int.class, Object.class, Object.class));
+
+    /** The hooks when the agent put them on the bootstrap class path; no-ops without it. */
+    private static MethodHandle hook(String name, MethodType type) {
+        try {
+            Class<?> hooks = Class.forName("io.jdiag.bootstrap.SerializationHooks", true, null);
+            return MethodHandles.publicLookup().findStatic(hooks, name, type);
+        } catch (ClassNotFoundException e) {
+            return type.returnType() == void.class ? MethodHandles.empty(type)
+                    : MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, type.parameterList());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Setup
     public void check() {
@@ -41,5 +62,23 @@ public class SerializationBenchmark {
     @Benchmark
     public byte[] writeValueAsBytes() throws Exception {
         return mapper.writeValueAsBytes(order);
+    }
+
+    /**
+     * What the advice around {@code writeValueAsBytes} runs, alone: {@code SerializationHooks.enter()} and
+     * {@code exit(...)} with the same arguments, without Jackson's own work and its noise.
+     */
+    @Benchmark
+    public Object hooksOnly() throws Throwable {
+        Object frame = (Object) ENTER.invokeExact();
+        EXIT.invokeExact(frame, 0, 0, (Object) order, (Object) json);
+        return frame;
+    }
+
+    /** Two {@code System.nanoTime()} reads, the floor of timing a call exactly, on this machine. */
+    @Benchmark
+    public long twoClockReads() {
+        long start = System.nanoTime();
+        return System.nanoTime() - start;
     }
 }
