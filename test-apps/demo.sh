@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo: start the test service with the jdiag agent, drive traffic into its leaking and its
+# make demo: start the test service with the jdiag agent, drive traffic into its faulty and its
 # correct endpoints, let the garbage collector find the leaks, and print the findings report.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,6 +52,15 @@ for p in "sleep?ms=300" "sleep?ms=300" "jdbc?ms=200" "cpu?ms=300" "cpu?ms=300"; 
   curl -fsS -o /dev/null "http://127.0.0.1:$netty/$p"
 done
 
+echo "demo: POST 12 MiB to /upload (read whole: buffering) and to /upload/stream (streamed: nothing);"
+echo "      GET /export?rows=200000 twice (a slow Jackson export: serialization) and /export/small"
+for p in upload upload/stream; do
+  head -c 12582912 /dev/zero | curl -fsS -o /dev/null -H 'Content-Type: application/octet-stream' --data-binary @- "http://127.0.0.1:$port/$p"
+done
+for p in "export?rows=200000" "export?rows=200000" export/small; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
+done
+
 echo "demo: asking the JVM for a garbage collection (jcmd $pid GC.run), so unreachable resources are found"
 "$jcmd" $pid GC.run >/dev/null
 sleep 1
@@ -59,4 +68,4 @@ echo
 curl -fsS "${endpoint}report?format=text"
 echo
 echo "demo: metrics (${endpoint}metrics):"
-curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"|^jdiag_event_loop_(blocking_calls|stalls)_total\{'
+curl -fsS "${endpoint}metrics" | grep -E '^jdiag_(resources_(leaked|opened)_total\{type="(file|socket|zip)"|event_loop_(blocking_calls|stalls)_total\{|buffering_large_total|serialization_slow_total)'

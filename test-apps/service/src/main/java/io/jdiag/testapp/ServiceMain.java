@@ -111,12 +111,17 @@ public final class ServiceMain implements Callable<Integer> {
                 new FilesServlet(data),
                 new SocketsServlet(echoServer),
                 new SlowServlet(),
-                new ClientsServlet());
+                new ClientsServlet(),
+                new UploadServlet(data),
+                new DownloadsServlet(),
+                new ExportServlet());
 
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.add(new Endpoint("/", "this list"));
         endpoints.add(new Endpoint(HealthServlet.MAPPING, "liveness: 200 ok"));
         groups.forEach(g -> endpoints.addAll(g.endpoints()));
+        endpoints.addAll(UploadServlet.POST_ENDPOINTS);
+        endpoints.add(ExportServlet.ROOT);
 
         ServletContextHandler context = new ServletContextHandler("/");
         addServlet(context, new IndexServlet(endpoints), IndexServlet.MAPPING);

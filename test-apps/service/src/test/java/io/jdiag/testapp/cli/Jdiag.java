@@ -50,7 +50,7 @@ public final class Jdiag {
         return Paths.requireFile(path, "bin/jdiag of this repository");
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         return run(Map.of(), List.of(), args);
     }
 
