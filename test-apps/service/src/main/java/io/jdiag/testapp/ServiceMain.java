@@ -64,6 +64,10 @@ public final class ServiceMain implements Callable<Integer> {
                     + " time can be measured on a JVM with many loaded classes (default: ${DEFAULT-VALUE}).")
     int loadJdkClasses;
 
+    @Option(names = "--jdbc-url", defaultValue = "jdbc:h2:mem:jdiag;DB_CLOSE_DELAY=-1", paramLabel = "URL",
+            description = "Database of the /pools/* and /jdbc/* endpoints (default: embedded H2, ${DEFAULT-VALUE}).")
+    String jdbcUrl;
+
     private Server server;
     private LoopbackEchoServer echoServer;
     private ServiceData data;
@@ -107,7 +111,8 @@ public final class ServiceMain implements Callable<Integer> {
                 new FilesServlet(data),
                 new SocketsServlet(echoServer),
                 new SlowServlet(),
-                new ClientsServlet());
+                new ClientsServlet(),
+                new PoolsServlet(jdbcUrl));
 
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.add(new Endpoint("/", "this list"));
