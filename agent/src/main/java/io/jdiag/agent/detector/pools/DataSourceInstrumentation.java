@@ -27,7 +27,11 @@ import net.bytebuddy.matcher.ElementMatcher;
  * (their target is timed), and generated proxies and subclasses ({@code $Proxy}, {@code $$}).
  */
 public final class DataSourceInstrumentation implements TypeInstrumentation {
-    static final String DATA_SOURCE = "javax.sql.DataSource";
+    /**
+     * Not {@code DataSource}: a data source's {@code getConnection} is often declared by an abstract base
+     * that implements only {@code CommonDataSource} (PostgreSQL's {@code BaseDataSource}).
+     */
+    static final String DATA_SOURCE = "javax.sql.CommonDataSource";
 
     static ElementMatcher.Junction<MethodDescription> getConnection() {
         return named("getConnection").and(not(isAbstract()))

@@ -80,7 +80,7 @@ final class Episode {
     int peakDemand;
     int peakActive;
     int peakPending;
-    /** Whether the pool was seen at its maximum or with threads waiting (not merely slow to connect). */
+    /** Whether the pool was seen at its maximum (not merely growing, or slow to connect). */
     boolean shortOfConnections;
     final Map<String, RouteHolds> holdsByRoute = new LinkedHashMap<>();
     /** The longest holders seen while threads waited, longest first (their stacks taken then). */
@@ -106,7 +106,9 @@ final class Episode {
         peakActive = Math.max(peakActive, active);
         peakPending = Math.max(peakPending, pending);
         peakDemand = Math.max(peakDemand, active + pending);
-        if (pending > 0 || (s.max > 0 && active >= s.max)) {
+        // Threads waiting while the pool is below its maximum are waiting for it to open connections
+        // (a cold pool growing): slow, but not a pool too small for its load.
+        if (s.max > 0 && active >= s.max) {
             shortOfConnections = true;
         }
     }
@@ -142,7 +144,7 @@ final class Episode {
     /**
      * The episode as a {@code pool_exhausted} occurrence, or null when it was no shortage: no acquire
      * waited past the threshold, or (for a pool whose size is known) the pool never reached its
-     * maximum nor had threads waiting, as when opening a new connection was merely slow.
+     * maximum, as when a cold pool grows slower than its load or opening a connection is merely slow.
      */
     FindingEvent finish(PoolState pool, BucketHistogram.Snapshot acquireNow, BucketHistogram.Snapshot heldNow,
                         long exhaustedNow, long timeoutsNow, long nowNanos, long thresholdNanos) {
