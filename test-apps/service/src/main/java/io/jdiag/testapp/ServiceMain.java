@@ -112,7 +112,8 @@ public final class ServiceMain implements Callable<Integer> {
                 new SocketsServlet(echoServer),
                 new SlowServlet(),
                 new ClientsServlet(),
-                new PoolsServlet(jdbcUrl));
+                new PoolsServlet(jdbcUrl),
+                new JdbcServlet(jdbcUrl));
 
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.add(new Endpoint("/", "this list"));
