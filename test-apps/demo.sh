@@ -12,7 +12,7 @@ for f in "$agent" "$service"; do
 done
 
 log="$(mktemp -t jdiag-demo.XXXXXX)"
-"$java" -javaagent:"$agent"=http.port=0 -jar "$service" --port 0 >"$log" 2>&1 &
+"$java" -javaagent:"$agent"=http.port=0,pools.leak.threshold=1s -jar "$service" --port 0 --max-threads 100 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 
@@ -42,11 +42,20 @@ for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak files/rea
   curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
 done
 
+echo "demo: 40 concurrent x GET /pools/hikari/slow (select pg_sleep(0.5) on embedded H2, HikariCP pool of 5), then 3 x GET /pools/hikari/leak"
+for _ in $(seq 1 40); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/slow?ms=500" &
+done
+wait
+for _ in $(seq 1 3); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/leak"
+done
+
 echo "demo: asking the JVM for a garbage collection (jcmd $pid GC.run), so unreachable resources are found"
 "$jcmd" $pid GC.run >/dev/null
-sleep 1
+sleep 2
 echo
 curl -fsS "${endpoint}report?format=text"
 echo
 echo "demo: metrics (${endpoint}metrics):"
-curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"'
+curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"|^jdiag_pool_(exhausted_total|max_connections|leak_suspected_total)\{'

@@ -117,7 +117,11 @@ public final class PoolsDetector implements Detector {
         a.poll(now + 3_600_000_000_000L);
         a.released(PoolsHooks.HIKARI, proxy.poolEntry);
         a.poll(now + 7_200_000_000_000L);
-        PoolsHooks.dataSourceExit(pool, null, PoolsHooks.dataSourceEnter());
+        a.acquired(PoolsHooks.DATASOURCE, new Object(), null, System.nanoTime());
+        // the generic data source's per-thread depth, through the real hook but without recording
+        // (the hook's sink is the real analyzer by now): an outer call unwound as if it were nested
+        long start = PoolsHooks.dataSourceEnter();
+        PoolsHooks.dataSourceExit(pool, null, start == 0 ? 0 : PoolsHooks.NESTED);
         new PoolsMetrics(a).registerIn(new CollectorRegistry()).collect();
     }
 
