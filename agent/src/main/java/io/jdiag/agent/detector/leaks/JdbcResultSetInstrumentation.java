@@ -18,7 +18,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class JdbcResultSetInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
+        // cheap checks first: a result set declares getString(...) next to its close()
         return not(isInterface()).and(declaresMethod(named("close").and(takesArguments(0))))
+                .and(declaresMethod(named("getString").and(takesArguments(1))))
                 .and(not(JdbcConnectionInstrumentation.POOLS))
                 .and(hasSuperType(named("java.sql.ResultSet")));
     }

@@ -23,7 +23,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class JdbcStatementInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
-        return not(isInterface()).and(declaresMethod(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys", "close")))
+        return not(isInterface()).and(declaresMethod(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys")))
                 .and(not(JdbcConnectionInstrumentation.POOLS))
                 .and(hasSuperType(named("java.sql.Statement")));
     }

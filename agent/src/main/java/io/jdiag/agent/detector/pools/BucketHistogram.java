@@ -8,30 +8,29 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A latency histogram cheap enough for every borrow and return of a pool: a bucket index found by a
- * few comparisons and two {@link LongAdder} increments, no allocation. (An HdrHistogram
- * {@code Recorder}, as the other detectors use, costs four to six atomic operations per value; a pool
- * borrow/return pair records two values.)
+ * A latency histogram cheap enough for every borrow and return of a pool: the bucket of a value is
+ * computed from its highest bit (no search), and recording it is one {@link LongAdder} increment, no
+ * allocation. (An HdrHistogram {@code Recorder}, as the other detectors use, costs four to six atomic
+ * operations per value, and a pool borrow/return pair records two values; on the virtual machines this
+ * was measured on, each atomic operation costs about 20 ns.)
  *
- * <p>The exported buckets are {@link LatencyHistogram#BUCKETS}; each is kept split into
- * {@link #SPLIT} equal parts, so that quantiles for findings (acquire p99, hold p50) are interpolated
- * within a quarter of a bucket rather than a whole one.
+ * <p>Buckets are log-linear, like HdrHistogram's: each power of two from 1 µs to 68 s is split into
+ * {@value #SUB} equal parts, so a value is known within 1/{@value #SUB} of itself (±6%). Everything
+ * derived is derived from the buckets, as HdrHistogram-based histograms do: the sum from each bucket's
+ * middle, quantiles by interpolation inside a bucket, and the exported Prometheus buckets
+ * ({@link LatencyHistogram#BUCKETS}) from the buckets whose middle falls under each bound.
  */
 final class BucketHistogram {
     static final double[] BOUNDS = LatencyHistogram.BUCKETS;
-    static final int SPLIT = 4;
-    /** Upper bounds of the fine buckets, in nanoseconds: a linear scan finds short values in one or two steps. */
-    private static final long[] FINE_UPPER_NANOS = new long[BOUNDS.length * SPLIT];
+    static final int SUB_BITS = 3;
+    static final int SUB = 1 << SUB_BITS;
+    /** 2^10 ns ≈ 1 µs: below, one bucket. */
+    static final int MIN_EXPONENT = 10;
+    /** 2^36 ns ≈ 68.7 s: above, one bucket. */
+    static final int MAX_EXPONENT = 36;
+    static final int BUCKETS = 1 + (MAX_EXPONENT - MIN_EXPONENT + 1) * SUB + 1;
 
-    static {
-        for (int i = 0; i < FINE_UPPER_NANOS.length; i++) {
-            FINE_UPPER_NANOS[i] = Math.round(Snapshot.range(i)[1] * 1e9);
-        }
-    }
-
-    /** {@code BOUNDS.length * SPLIT} fine buckets, then one for everything above the last bound. */
-    private final LongAdder[] counts = new LongAdder[BOUNDS.length * SPLIT + 1];
-    private final LongAdder sumNanos = new LongAdder();
+    private final LongAdder[] counts = new LongAdder[BUCKETS];
 
     BucketHistogram() {
         for (int i = 0; i < counts.length; i++) {
@@ -41,26 +40,51 @@ final class BucketHistogram {
 
     /** Any thread. */
     void record(long nanos) {
-        long v = Math.max(0, nanos);
-        counts[index(v)].increment();
-        sumNanos.add(v);
+        counts[index(nanos)].increment();
     }
 
     static int index(long nanos) {
-        int i = 0;
-        while (i < FINE_UPPER_NANOS.length && nanos > FINE_UPPER_NANOS[i]) {
-            i++;
+        if (nanos < (1L << MIN_EXPONENT)) {
+            return 0;
         }
-        return i;
+        int exponent = 63 - Long.numberOfLeadingZeros(nanos);
+        if (exponent > MAX_EXPONENT) {
+            return BUCKETS - 1;
+        }
+        return 1 + (exponent - MIN_EXPONENT) * SUB + (int) ((nanos >>> (exponent - SUB_BITS)) & (SUB - 1));
     }
 
-    /** A consistent-enough copy: counts per fine bucket and the sum, for deltas between two moments. */
+    /** Lower bound of a bucket, in nanoseconds. */
+    static long lower(int index) {
+        if (index == 0) {
+            return 0;
+        }
+        if (index == BUCKETS - 1) {
+            return 1L << (MAX_EXPONENT + 1);
+        }
+        int exponent = MIN_EXPONENT + (index - 1) / SUB;
+        int sub = (index - 1) % SUB;
+        return (long) (SUB + sub) << (exponent - SUB_BITS);
+    }
+
+    /** Upper bound of a bucket, in nanoseconds (the last one's is taken as twice its lower bound). */
+    static long upper(int index) {
+        if (index == BUCKETS - 1) {
+            return 2 * lower(index);
+        }
+        return lower(index + 1);
+    }
+
+    static double middleSeconds(int index) {
+        return (lower(index) + upper(index)) / 2e9;
+    }
+
     Snapshot snapshot() {
         long[] c = new long[counts.length];
         for (int i = 0; i < c.length; i++) {
             c[i] = counts[i].sum();
         }
-        return new Snapshot(c, sumNanos.sum());
+        return new Snapshot(c);
     }
 
     /** Appends {@code name_bucket}, {@code _count}, {@code _sum} samples. */
@@ -69,30 +93,26 @@ final class BucketHistogram {
         List<String> names = new ArrayList<>(labelNames);
         names.add("le");
         long cumulative = 0;
+        int fine = 0;
         for (int i = 0; i <= BOUNDS.length; i++) {
-            if (i < BOUNDS.length) {
-                for (int p = 0; p < SPLIT; p++) {
-                    cumulative += s.counts[i * SPLIT + p];
-                }
-            } else {
-                cumulative += s.counts[BOUNDS.length * SPLIT];
+            double bound = i < BOUNDS.length ? BOUNDS[i] : Double.POSITIVE_INFINITY;
+            while (fine < BUCKETS && middleSeconds(fine) <= bound) {
+                cumulative += s.counts[fine++];
             }
             List<String> values = new ArrayList<>(labelValues);
             values.add(i < BOUNDS.length ? Collector.doubleToGoString(BOUNDS[i]) : "+Inf");
             out.add(new Sample(name + "_bucket", names, values, cumulative));
         }
         out.add(new Sample(name + "_count", labelNames, labelValues, cumulative));
-        out.add(new Sample(name + "_sum", labelNames, labelValues, s.sumNanos / 1e9));
+        out.add(new Sample(name + "_sum", labelNames, labelValues, s.sumSeconds()));
     }
 
-    /** Counts and sum at one moment. */
+    /** Counts per bucket at one moment. */
     static final class Snapshot {
         final long[] counts;
-        final long sumNanos;
 
-        Snapshot(long[] counts, long sumNanos) {
+        Snapshot(long[] counts) {
             this.counts = counts;
-            this.sumNanos = sumNanos;
         }
 
         long count() {
@@ -103,25 +123,33 @@ final class BucketHistogram {
             return n;
         }
 
+        /** The sum, from each bucket's middle. */
+        double sumSeconds() {
+            double sum = 0;
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) {
+                    sum += counts[i] * middleSeconds(i);
+                }
+            }
+            return sum;
+        }
+
         /** What was recorded between {@code earlier} and this one. */
         Snapshot minus(Snapshot earlier) {
             long[] c = new long[counts.length];
             for (int i = 0; i < c.length; i++) {
                 c[i] = counts[i] - (earlier == null ? 0 : earlier.counts[i]);
             }
-            return new Snapshot(c, sumNanos - (earlier == null ? 0 : earlier.sumNanos));
+            return new Snapshot(c);
         }
 
         /** Mean in seconds, NaN when empty. */
         double meanSeconds() {
             long n = count();
-            return n == 0 ? Double.NaN : sumNanos / 1e9 / n;
+            return n == 0 ? Double.NaN : sumSeconds() / n;
         }
 
-        /**
-         * The {@code q} quantile in seconds, interpolated linearly inside its fine bucket (NaN when
-         * empty; values above the last bound report that bound).
-         */
+        /** The {@code q} quantile in seconds, interpolated linearly inside its bucket; NaN when empty. */
         double quantileSeconds(double q) {
             long n = count();
             if (n == 0) {
@@ -132,25 +160,12 @@ final class BucketHistogram {
             for (int i = 0; i < counts.length; i++) {
                 long c = counts[i];
                 if (c > 0 && seen + c >= rank) {
-                    if (i == counts.length - 1) {
-                        return BOUNDS[BOUNDS.length - 1];
-                    }
-                    double[] range = range(i);
-                    double within = c == 0 ? 1 : Math.max(0, Math.min(1, (rank - seen) / c));
-                    return range[0] + (range[1] - range[0]) * within;
+                    double within = Math.max(0, Math.min(1, (rank - seen) / c));
+                    return (lower(i) + (upper(i) - lower(i)) * within) / 1e9;
                 }
                 seen += c;
             }
-            return BOUNDS[BOUNDS.length - 1];
-        }
-
-        /** Lower and upper bound in seconds of a fine bucket. */
-        static double[] range(int fine) {
-            int bucket = fine / SPLIT;
-            int part = fine % SPLIT;
-            double lower = bucket == 0 ? 0 : BOUNDS[bucket - 1];
-            double width = (BOUNDS[bucket] - lower) / SPLIT;
-            return new double[] {lower + part * width, lower + (part + 1) * width};
+            return upper(BUCKETS - 1) / 1e9;
         }
     }
 }

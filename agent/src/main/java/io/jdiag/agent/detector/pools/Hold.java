@@ -13,7 +13,7 @@ import java.lang.ref.WeakReference;
  *
  * <p>One borrower at a time (the pool guarantees it) writes the fields, then publishes the borrow with
  * a release store of {@link #borrowNanos}; the agent thread reads them racily after an acquire load,
- * which is enough for reporting. Also serves as its own key in the map of holds (identity of the entry).
+ * which is enough for reporting. Found by the identity of its entry ({@link HoldTable}).
  */
 final class Hold extends WeakReference<Object> {
     private static final VarHandle BORROW_NANOS;
@@ -60,40 +60,9 @@ final class Hold extends WeakReference<Object> {
         return (long) BORROW_NANOS.getAcquire(this);
     }
 
-    @Override
-    public int hashCode() {
+    /** The entry's identity hash. */
+    int hash() {
         return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (o == this) {
-            return true;
-        }
-        if (!(o instanceof Hold)) {
-            return false;
-        }
-        Object mine = get();
-        return mine != null && mine == ((Hold) o).get();
-    }
-
-    /** A throw-away key to find the hold of an entry. */
-    static final class Key {
-        private final Object entry;
-
-        Key(Object entry) {
-            this.entry = entry;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(entry);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Hold && ((Hold) o).get() == entry;
-        }
     }
 
     /** The application's handle of one borrow: enqueued when it is collected, to tell a connection dropped without return. */

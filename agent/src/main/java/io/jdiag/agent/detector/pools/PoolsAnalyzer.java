@@ -51,7 +51,7 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
     private final Consumer<FindingEvent> findings;
 
     private final ConcurrentHashMap<Object, PoolState> pools = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Object, Hold> holds = new ConcurrentHashMap<>(256);
+    private final HoldTable holds = new HoldTable();
     private final ReferenceQueue<Object> collectedEntries = new ReferenceQueue<>();
     private final ReferenceQueue<Object> collectedHandles = new ReferenceQueue<>();
     private final LongAdder untrackedPools = new LongAdder();
@@ -76,7 +76,7 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
                 return;
             }
             Object entry = lib.entryOf(handle);
-            Hold h = entry == null ? null : holds.get(new Hold.Key(entry));
+            Hold h = entry == null ? null : holds.get(entry);
             PoolState p = h != null ? h.pool : pool(lib, hookPool);
             if (p == null) {
                 return;
@@ -137,7 +137,7 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
             if (entry == null) {
                 return;
             }
-            Hold h = holds.get(new Hold.Key(entry));
+            Hold h = holds.get(entry);
             if (h == null) {
                 return; // borrowed before the agent came, or never seen
             }
@@ -163,12 +163,7 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
     }
 
     private Hold newHold(Object entry, PoolState p) {
-        if (holds.size() >= MAX_HOLDS) {
-            return null;
-        }
-        Hold h = new Hold(entry, collectedEntries, p);
-        Hold raced = holds.putIfAbsent(h, h);
-        return raced != null ? raced : h;
+        return holds.addIfAbsent(new Hold(entry, collectedEntries, p), MAX_HOLDS);
     }
 
     /** The state of a pool, created on its first sight. */
@@ -358,9 +353,12 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
     }
 
     private void forgetCollectedEntries() {
-        Reference<?> ref;
-        while ((ref = collectedEntries.poll()) != null) {
-            holds.remove(ref);
+        boolean any = false;
+        while (collectedEntries.poll() != null) {
+            any = true;
+        }
+        if (any) {
+            holds.removeCollected();
         }
     }
 

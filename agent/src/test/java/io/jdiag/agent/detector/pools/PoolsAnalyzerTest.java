@@ -205,15 +205,27 @@ class PoolsAnalyzerTest {
     }
 
     @Test
-    void bucketQuantilesInterpolateWithinAQuarterBucket() {
+    void bucketsKnowAValueWithinAnEighthOfItself() {
         BucketHistogram h = new BucketHistogram();
         for (int i = 0; i < 100; i++) {
             h.record(500 * MS);
         }
-        double p50 = h.snapshot().quantileSeconds(0.5);
-        assertThat(p50).isBetween(0.375, 0.5);
-        assertThat(BucketHistogram.index(1)).isZero();
-        assertThat(BucketHistogram.index(Long.MAX_VALUE)).isEqualTo(BucketHistogram.BOUNDS.length * BucketHistogram.SPLIT);
+        h.record(3_000); // 3 µs
+        BucketHistogram.Snapshot s = h.snapshot();
+        assertThat(s.quantileSeconds(0.5)).isBetween(0.5 * 0.93, 0.5 * 1.07);
+        assertThat(s.sumSeconds()).isBetween(50 * 0.94, 50 * 1.06);
+        assertThat(s.quantileSeconds(0.001)).isBetween(2.5e-6, 3.5e-6);
+        for (long v = 1; v < 100_000_000_000L; v = v * 3 + 1) {
+            int i = BucketHistogram.index(v);
+            assertThat(v).as("bucket " + i).isBetween(BucketHistogram.lower(i), BucketHistogram.upper(i) - 1);
+        }
+        assertThat(BucketHistogram.index(Long.MAX_VALUE)).isEqualTo(BucketHistogram.BUCKETS - 1);
+        List<io.prometheus.client.Collector.MetricFamilySamples.Sample> samples = new ArrayList<>();
+        h.addSamples("x", List.of("pool"), List.of("p"), samples);
+        assertThat(samples.stream().filter(x -> x.name.equals("x_bucket") && x.labelValues.get(1).equals("0.25"))
+                .findFirst().get().value).isEqualTo(1);
+        assertThat(samples.stream().filter(x -> x.name.equals("x_bucket") && x.labelValues.get(1).equals("0.5"))
+                .findFirst().get().value).isEqualTo(101);
     }
 
     @Test
