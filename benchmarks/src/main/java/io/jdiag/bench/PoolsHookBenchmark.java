@@ -33,6 +33,11 @@ public class PoolsHookBenchmark {
             MethodType.methodType(void.class, int.class, Object.class, Object.class, long.class));
     private static final MethodHandle RELEASED = hook("released", MethodType.methodType(void.class, int.class, Object.class));
 
+    /** Shaped like HikariCP's {@code PoolEntry}: {@code recycle} sets its return time before the return hook. */
+    static final class Entry {
+        long lastAccessed;
+    }
+
     /** Shaped like HikariCP's {@code ProxyConnection}, made anew for every borrow as HikariCP does. */
     static final class Proxy {
         final Object poolEntry;
@@ -43,7 +48,7 @@ public class PoolsHookBenchmark {
     }
 
     private final Object pool = new Object();
-    private final Object entry = new Object();
+    private final Entry entry = new Entry();
 
     private static MethodHandle hook(String name, MethodType type) {
         try {
@@ -69,7 +74,8 @@ public class PoolsHookBenchmark {
         Proxy handle = new Proxy(entry);
         long start = (long) ACQUIRE_START.invokeExact();
         ACQUIRED.invokeExact(HIKARI, pool, (Object) handle, start);
-        RELEASED.invokeExact(HIKARI, entry);
+        entry.lastAccessed = System.nanoTime(); // HikariCP's own clock read, part of the baseline
+        RELEASED.invokeExact(HIKARI, (Object) entry);
         return handle;
     }
 }

@@ -32,6 +32,8 @@ import java.util.function.Consumer;
 final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
     static final int MAX_POOLS = 64;
     static final int MAX_HOLDS = 100_000;
+    /** A library's own return time further than this from the borrow is not the clock we use (HikariCP on macOS keeps millis). */
+    static final long MAX_TRUSTED_RELEASE_NANOS = 24 * 3_600_000_000_000L;
     /** A shortage is over when neither waiting threads nor slow acquires were seen for this long. */
     static final long QUIET_NANOS = 1_000_000_000L;
     /** A shortage lasting longer is reported in parts, so that a pool that stays exhausted is reported while it is. */
@@ -93,12 +95,19 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
                 return;
             }
             long stamp = now == 0 ? 1 : now;
-            h.thread = Thread.currentThread();
-            h.route = RequestContext.currentRoute();
+            // Reference stores only when they change: each costs a GC write barrier.
+            Thread thread = Thread.currentThread();
+            if (h.thread != thread) {
+                h.thread = thread;
+            }
+            String route = RequestContext.currentRoute();
+            if (h.route != route) {
+                h.route = route;
+            }
             if (p.watched(now) || sampled()) {
                 h.borrowedAt = new Throwable("borrowed here");
                 h.handle = handle != null && handle != entry ? new Hold.HandleRef(handle, collectedHandles, h, stamp) : null;
-            } else {
+            } else if (h.borrowedAt != null || h.handle != null) {
                 h.borrowedAt = null;
                 h.handle = null;
             }
@@ -145,8 +154,13 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
             if (borrowed == 0) {
                 return; // a second close
             }
-            long heldNanos = System.nanoTime() - borrowed;
-            h.handle = null; // returned: its handle is no leak when collected
+            long heldNanos = lib.releaseNanos(entry) - borrowed;
+            if (heldNanos < 0 || heldNanos > MAX_TRUSTED_RELEASE_NANOS) {
+                heldNanos = System.nanoTime() - borrowed; // the library keeps no time, or another clock
+            }
+            if (h.handle != null) {
+                h.handle = null; // returned: its handle is no leak when collected
+            }
             h.publishReturn();
             PoolState p = h.pool;
             p.held.record(heldNanos);

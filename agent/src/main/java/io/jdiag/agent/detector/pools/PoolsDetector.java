@@ -65,7 +65,7 @@ public final class PoolsDetector implements Detector {
 
     @Override
     public List<TypeInstrumentation> instrumentations() {
-        return Arrays.asList(new HikariPoolInstrumentation(), new HikariPoolEntryInstrumentation(),
+        return Arrays.asList(new HikariPoolInstrumentation(),
                 new Dbcp2DataSourceInstrumentation(), new Dbcp2ConnectionInstrumentation(),
                 new TomcatConnectionPoolInstrumentation(), new DataSourceInstrumentation(),
                 new Apache4ConnManagerInstrumentation(), new Apache5LeaseRequestInstrumentation(),

@@ -33,6 +33,19 @@ final class Reflect {
             return null;
         }
 
+        /** A {@code long} field's value in {@code target}, or 0 when it cannot be read. */
+        long getLong(Object target) {
+            Field f = target == null ? null : get(target.getClass());
+            if (f == null || f.getType() != long.class) {
+                return 0;
+            }
+            try {
+                return f.getLong(target);
+            } catch (IllegalAccessException | RuntimeException e) {
+                return 0;
+            }
+        }
+
         /** The field's value in {@code target}, or null when it cannot be read. */
         Object get(Object target) {
             if (target == null) {
