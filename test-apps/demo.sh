@@ -38,15 +38,17 @@ for _ in $(seq 1 20); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/files/leak"
   curl -fsS -o /dev/null "http://127.0.0.1:$port/files/read"
 done
-for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak files/read-channel files/read-raf files/read-zip sockets/close; do
+for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak jdbc/leak-connection files/read-channel files/read-raf files/read-zip sockets/close jdbc/close-all; do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
 done
 
 echo "demo: 40 concurrent x GET /pools/hikari/slow (select pg_sleep(0.5) on embedded H2, HikariCP pool of 5), then 3 x GET /pools/hikari/leak"
+load=()
 for _ in $(seq 1 40); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/slow?ms=500" &
+  load+=($!)
 done
-wait
+wait "${load[@]}"   # the curls only: a bare wait would wait for the service too
 for _ in $(seq 1 3); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/leak"
 done
@@ -58,4 +60,4 @@ echo
 curl -fsS "${endpoint}report?format=text"
 echo
 echo "demo: metrics (${endpoint}metrics):"
-curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip)"|^jdiag_pool_(exhausted_total|max_connections|leak_suspected_total)\{'
+curl -fsS "${endpoint}metrics" | grep -E '^jdiag_resources_(leaked|opened)_total\{type="(file|socket|zip|jdbc_connection)"|^jdiag_pool_(exhausted_total|max_connections|leak_suspected_total)\{'
