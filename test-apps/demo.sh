@@ -12,7 +12,7 @@ for f in "$agent" "$service"; do
 done
 
 log="$(mktemp -t jdiag-demo.XXXXXX)"
-"$java" -javaagent:"$agent"=http.port=0 -jar "$service" --port 0 --netty-port 0 >"$log" 2>&1 &
+"$java" -javaagent:"$agent"=http.port=0,pools.leak.threshold=1s -jar "$service" --port 0 --netty-port 0 --max-threads 100 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 
@@ -38,8 +38,19 @@ for _ in $(seq 1 20); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/files/leak"
   curl -fsS -o /dev/null "http://127.0.0.1:$port/files/read"
 done
-for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak files/read-channel files/read-raf files/read-zip sockets/close; do
+for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak jdbc/leak-connection files/read-channel files/read-raf files/read-zip sockets/close jdbc/close-all; do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
+done
+
+echo "demo: 40 concurrent x GET /pools/hikari/slow (select pg_sleep(0.5) on embedded H2, HikariCP pool of 5), then 3 x GET /pools/hikari/leak"
+load=()
+for _ in $(seq 1 40); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/slow?ms=500" &
+  load+=($!)
+done
+wait "${load[@]}"   # the curls only: a bare wait would wait for the service too
+for _ in $(seq 1 3); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/leak"
 done
 
 netty="$(sed -n 's/^jdiag-test-service netty listening on port \([0-9]*\)$/\1/p' "$log")"
@@ -63,9 +74,9 @@ done
 
 echo "demo: asking the JVM for a garbage collection (jcmd $pid GC.run), so unreachable resources are found"
 "$jcmd" $pid GC.run >/dev/null
-sleep 1
+sleep 2
 echo
 curl -fsS "${endpoint}report?format=text"
 echo
 echo "demo: metrics (${endpoint}metrics):"
-curl -fsS "${endpoint}metrics" | grep -E '^jdiag_(resources_(leaked|opened)_total\{type="(file|socket|zip)"|event_loop_(blocking_calls|stalls)_total\{|buffering_large_total|serialization_slow_total)'
+curl -fsS "${endpoint}metrics" | grep -E '^jdiag_(resources_(leaked|opened)_total\{type="(file|socket|zip|jdbc_connection)"|pool_(exhausted_total|max_connections|leak_suspected_total)\{|event_loop_(blocking_calls|stalls)_total\{|buffering_large_total|serialization_slow_total)'

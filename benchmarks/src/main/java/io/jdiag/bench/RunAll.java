@@ -250,8 +250,33 @@ public final class RunAll {
         return sb.toString();
     }
 
-    /** The issue's aim, checked on {@code openClose} at rate 0.01. */
+    /** The pools aim (issue [5/10]): at most this much added per HikariCP borrow+return. */
+    private static final double POOLS_AIM_NS = 150;
+
+    /** The issues' aims: leaks on {@code openClose} at rate 0.01, pools on {@code borrowReturn}. */
     static String verdict(Map<String, Map<String, Score>> scores, List<Configuration> configurations) {
+        return leaksVerdict(scores, configurations) + poolsVerdict(scores, configurations);
+    }
+
+    /** Pools are on in every agent configuration; the one at leaks.sample.rate=0.01 is the everyday one. */
+    static String poolsVerdict(Map<String, Map<String, Score>> scores, List<Configuration> configurations) {
+        Map<String, Score> borrow = scores.get("HikariBorrowBenchmark.borrowReturn");
+        if (borrow == null) {
+            return "";
+        }
+        Score base = borrow.get(configurations.get(0).name);
+        Score agent = borrow.get(configurations.get(2).name);
+        if (base == null || agent == null) {
+            return "";
+        }
+        double added = agent.ns - base.ns;
+        return fmt("%nAim (issue [5/10]): at most %.0f ns added per HikariCP getConnection()+close(): measured %.0f ns"
+                        + " of wall time (%s) and %.0f ns of CPU time, %+.0f B allocated.%n",
+                POOLS_AIM_NS, added, added <= POOLS_AIM_NS ? "met" : "missed", agent.cpuNs - base.cpuNs,
+                agent.bytes - base.bytes);
+    }
+
+    static String leaksVerdict(Map<String, Map<String, Score>> scores, List<Configuration> configurations) {
         Map<String, Score> openClose = scores.get("FileOpenCloseBenchmark.openClose");
         if (openClose == null) {
             return "";

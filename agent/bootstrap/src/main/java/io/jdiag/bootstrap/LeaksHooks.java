@@ -65,6 +65,35 @@ public final class LeaksHooks {
         }
     }
 
+    /**
+     * A resource that belongs to another and is closed with it: a JDBC statement (of its connection),
+     * a result set (of its statement).
+     */
+    public static void openedBy(Object resource, String type, Object parent) {
+        LeaksSink s = sink;
+        HookGuard.Depth d;
+        if (s != null && resource != null && parent != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.openedBy(resource, type, parent);
+            } finally {
+                d.exit();
+            }
+        }
+    }
+
+    /** {@code close()} of a resource whose children ({@link #openedBy}) are closed with it, tracked or not. */
+    public static void closedWithChildren(Object resource) {
+        LeaksSink s = sink;
+        HookGuard.Depth d;
+        if (s != null && resource != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.closedWithChildren(resource);
+            } finally {
+                d.exit();
+            }
+        }
+    }
+
     /** Implemented by the agent; must never throw and never block. */
     public interface LeaksSink {
         void opened(Object resource, String type, Object target);
@@ -72,5 +101,9 @@ public final class LeaksHooks {
         void describe(Object resource, Object target);
 
         void closed(Object resource);
+
+        void openedBy(Object resource, String type, Object parent);
+
+        void closedWithChildren(Object resource);
     }
 }

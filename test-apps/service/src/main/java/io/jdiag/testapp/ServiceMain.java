@@ -55,8 +55,12 @@ public final class ServiceMain implements Callable<Integer> {
             description = "Also serve a Netty HTTP server on this port (0 = a free one; default: none).")
     int nettyPort;
 
+    /** The database of the /pools/* and /jdbc/* endpoints when no --jdbc-url is given. */
+    static final String EMBEDDED_H2 = "jdbc:h2:mem:jdiag;DB_CLOSE_DELAY=-1";
+
     @Option(names = "--jdbc-url", paramLabel = "URL",
-            description = "JDBC URL of the database the /jdbc endpoints query (default: an embedded H2).")
+            description = "JDBC URL of the database the /pools/*, /jdbc/* and Netty /jdbc endpoints query"
+                    + " (default: an embedded H2; the integration tests pass a real PostgreSQL).")
     String jdbcUrl;
 
     @Option(names = "--max-threads", defaultValue = "" + MAX_THREADS, paramLabel = "N",
@@ -114,7 +118,9 @@ public final class ServiceMain implements Callable<Integer> {
                 new ClientsServlet(),
                 new UploadServlet(data),
                 new DownloadsServlet(),
-                new ExportServlet());
+                new ExportServlet(),
+                new PoolsServlet(jdbcUrl != null ? jdbcUrl : EMBEDDED_H2),
+                new JdbcServlet(jdbcUrl != null ? jdbcUrl : EMBEDDED_H2));
 
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.add(new Endpoint("/", "this list"));

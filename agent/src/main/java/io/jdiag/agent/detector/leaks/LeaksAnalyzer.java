@@ -58,31 +58,67 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
         }
     }
 
+    /** JDBC statements and result sets by the connection and statement that close them. */
+    private final JdbcFamilies families = new JdbcFamilies(this::closed, r -> live.containsKey(r));
+
     @Override
     public void opened(Object resource, String typeLabel, Object target) {
+        track(resource, typeLabel, target);
+    }
+
+    @Override
+    public void openedBy(Object resource, String typeLabel, Object parent) {
+        try {
+            if (ResourceType.JDBC_STATEMENT.label.equals(typeLabel) && JdbcFamilies.createdByItsDriver(parent)) {
+                return;
+            }
+            TrackedResource r = track(resource, typeLabel, null);
+            if (r != null) {
+                families.add(parent, r);
+            }
+        } catch (Throwable ignored) {
+            // never disturb the application
+        }
+    }
+
+    @Override
+    public void closedWithChildren(Object resource) {
+        closed(resource);
+        try {
+            families.closeChildren(resource);
+        } catch (Throwable ignored) {
+            // never disturb close()
+        }
+    }
+
+    /** @return the live record of {@code resource} (new, or the one an earlier report made), or null */
+    private TrackedResource track(Object resource, String typeLabel, Object target) {
         try {
             ResourceType type = ResourceType.of(typeLabel);
             if (type == null) {
-                return;
+                return null;
             }
             if (live.mappingCount() >= maxTracked) {
                 metrics.untracked(type);
-                return;
+                return null;
             }
             TrackedResource r = new TrackedResource(resource, collected, type, API_NAMES.get(resource.getClass()),
                     describe(target), coarseNowMillis, Thread.currentThread().getName(), RequestContext.currentRoute());
             // Constructors that delegate to each other (FileOutputStream(String) -> (File, boolean))
             // each report the same object: the innermost one wins, the rest are no-ops.
-            if (live.putIfAbsent(r, r) == null) {
+            TrackedResource earlier = live.putIfAbsent(r, r);
+            if (earlier == null) {
                 metrics.opened(type);
                 if (sampled()) {
                     r.openedAt = new Throwable("opened here");
                 }
-            } else {
-                r.clear();
+                return r;
             }
+            r.clear();
+            return earlier;
         } catch (Throwable ignored) {
             // never let tracking disturb the application's open()
+            return null;
         }
     }
 

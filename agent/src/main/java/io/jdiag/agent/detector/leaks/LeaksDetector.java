@@ -56,7 +56,9 @@ public final class LeaksDetector implements Detector {
                 new SocketImplInstrumentation(), new SocketChannelInstrumentation(), new ZipFileInstrumentation(),
                 new UrlConnectionResponseInstrumentation(), new UrlConnectionKeepAliveInstrumentation(),
                 new Apache4ResponseInstrumentation(), new Apache4ConnectionHolderInstrumentation(),
-                new Apache5ResponseInstrumentation(), new Apache5ExecRuntimeInstrumentation(), new OkHttpResponseInstrumentation());
+                new Apache5ResponseInstrumentation(), new Apache5ExecRuntimeInstrumentation(), new OkHttpResponseInstrumentation(),
+                new JdbcDriverManagerInstrumentation(), new JdbcDataSourceInstrumentation(), new JdbcConnectionInstrumentation(),
+                new JdbcStatementInstrumentation(), new JdbcResultSetInstrumentation());
     }
 
     @Override
@@ -94,6 +96,11 @@ public final class LeaksDetector implements Detector {
         Object leaked = new Object();
         a.opened(leaked, ResourceType.FILE.label, new File("warmup"));
         a.collectedForWarmUp(leaked);
+        Object connection = new Object();
+        Object statement = new Object();
+        a.openedBy(statement, ResourceType.JDBC_STATEMENT.label, connection);
+        a.openedBy(new Object(), ResourceType.JDBC_RESULTSET.label, statement);
+        a.closedWithChildren(connection);
         a.pollLeaks();
         a.longOpen(0, 1);
         return metrics;

@@ -1,5 +1,6 @@
 package io.jdiag.testapp.blocking;
 
+import io.jdiag.testapp.H2Functions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
