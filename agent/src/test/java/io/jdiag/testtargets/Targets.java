@@ -23,4 +23,16 @@ public final class Targets {
             return 7;
         }
     }
+
+    public static class Odd {
+        public int value() {
+            return 1;
+        }
+    }
+
+    public static class Counted {
+        public int value() {
+            return 2;
+        }
+    }
 }

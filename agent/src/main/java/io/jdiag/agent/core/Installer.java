@@ -107,8 +107,9 @@ final class Installer {
                         .or(nameStartsWith("sun.reflect.")));
 
         for (Detector detector : detectors) {
-            DetectorGuard guard = new DetectorGuard(detector.name(), onFailure);
+            DetectorGuard guard = new DetectorGuard(detector.name(), onFailure, agentLoader);
             List<AgentBuilder.Transformer.ForAdvice> transformers = new ArrayList<>();
+            List<List<String>> adviceNames = new ArrayList<>();
             List<TypeInstrumentation> instrumentations;
             try {
                 instrumentations = detector.instrumentations();
@@ -116,8 +117,13 @@ final class Installer {
                     AgentBuilder.Transformer.ForAdvice[] forAdvice = {
                         new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                     };
-                    ti.transform((methods, adviceClass) -> forAdvice[0] = forAdvice[0].advice(methods, adviceClass));
+                    List<String> names = new ArrayList<>();
+                    ti.transform((methods, adviceClass) -> {
+                        forAdvice[0] = forAdvice[0].advice(methods, adviceClass);
+                        names.add(adviceClass);
+                    });
                     transformers.add(forAdvice[0]);
+                    adviceNames.add(names);
                     ti.typeMatcher();
                     ti.classLoaderMatcher();
                 }
@@ -128,7 +134,7 @@ final class Installer {
             for (int i = 0; i < instrumentations.size(); i++) {
                 TypeInstrumentation ti = instrumentations.get(i);
                 builder = builder.type(guard.types(ti.typeMatcher()), guard.loaders(ti.classLoaderMatcher()))
-                        .transform(guard.transformer(transformers.get(i)));
+                        .transform(guard.transformer(transformers.get(i), adviceNames.get(i)));
             }
         }
         return builder.installOn(inst);
@@ -249,17 +255,23 @@ final class Installer {
     }
 
     /**
-     * One detector's share of the builder. Its matchers and transformers catch everything their
-     * delegates throw, turn the detector off on the first failure, and match nothing after.
+     * One detector's share of the builder. What its own code gets wrong turns the detector off: its
+     * instrumentation cannot be prepared, or its advice cannot be compiled (a class missing from the
+     * agent jar, an advice the Byte Buddy version cannot handle) — then it is broken for every class.
+     * What one odd class of the application does to it (a type whose hierarchy names a class that is
+     * not there, as optional dependencies do) only leaves that class uninstrumented: counted in
+     * {@code jdiag_agent_instrumentation_errors_total}, said once, and the detector works on.
      */
     private final class DetectorGuard {
         private final String detector;
         private final FailureListener onFailure;
+        private final ClassLoader agentLoader;
         private volatile boolean off;
 
-        DetectorGuard(String detector, FailureListener onFailure) {
+        DetectorGuard(String detector, FailureListener onFailure, ClassLoader agentLoader) {
             this.detector = detector;
             this.onFailure = onFailure;
+            this.agentLoader = agentLoader;
         }
 
         void fail(String cause) {
@@ -270,6 +282,14 @@ final class Installer {
             }
         }
 
+        /** One class this detector cannot instrument: the class is skipped, the detector is not. */
+        void skip(String typeName, String what, Throwable t) {
+            errors.increment();
+            Log.once("skip:" + detector + ":" + typeName, "jdiag: " + detector + ": " + what + " " + typeName + " ("
+                    + DetectorCatalog.cause(t) + "); that class is not instrumented (counted in"
+                    + " jdiag_agent_instrumentation_errors_total; the application is unaffected)");
+        }
+
         ElementMatcher<TypeDescription> types(ElementMatcher<? super TypeDescription> delegate) {
             return type -> {
                 if (off) {
@@ -278,7 +298,7 @@ final class Installer {
                 try {
                     return delegate.matches(type);
                 } catch (Throwable t) {
-                    fail("its type matcher failed on " + type.getName() + ": " + DetectorCatalog.cause(t));
+                    skip(type.getName(), "could not match", t);
                     return false;
                 }
             };
@@ -292,13 +312,13 @@ final class Installer {
                 try {
                     return delegate.matches(loader);
                 } catch (Throwable t) {
-                    fail("its class-loader matcher failed: " + DetectorCatalog.cause(t));
+                    skip(String.valueOf(loader), "could not look into the class loader", t);
                     return false;
                 }
             };
         }
 
-        AgentBuilder.Transformer transformer(AgentBuilder.Transformer delegate) {
+        AgentBuilder.Transformer transformer(AgentBuilder.Transformer delegate, List<String> adviceNames) {
             return (builder, type, loader, module, domain) -> {
                 if (off) {
                     return builder;
@@ -308,12 +328,27 @@ final class Installer {
                     Installer.this.woven.computeIfAbsent(detector, k -> ConcurrentHashMap.newKeySet()).add(type.getName());
                     return woven;
                 } catch (Throwable t) {
-                    // Advice that cannot be resolved (a class missing from the agent, a library it
-                    // cannot handle) is broken for every type it targets: the detector goes off.
-                    fail("its advice could not be applied to " + type.getName() + ": " + DetectorCatalog.cause(t));
+                    String broken = brokenAdvice(adviceNames);
+                    if (broken != null) {
+                        fail("its advice could not be applied to " + type.getName() + ": " + broken);
+                    } else {
+                        skip(type.getName(), "could not apply its advice to", t);
+                    }
                     return builder;
                 }
             };
+        }
+
+        /** Why one of these advice classes cannot be compiled on its own, or null when all can. */
+        private String brokenAdvice(List<String> adviceNames) {
+            for (String name : adviceNames) {
+                try {
+                    net.bytebuddy.asm.Advice.to(Class.forName(name, false, agentLoader));
+                } catch (Throwable t) {
+                    return DetectorCatalog.cause(t);
+                }
+            }
+            return null;
         }
     }
 }

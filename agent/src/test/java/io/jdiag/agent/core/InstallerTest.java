@@ -75,21 +75,24 @@ class InstallerTest {
         ResettableClassFileTransformer t = installer.install(inst, InstallerTest.class.getClassLoader(),
                 List.of(good, flaky), (d, cause) -> failures.add(d + ": " + cause));
         try {
+            int goodCalls = Targets.GOOD.get();
+            int flakyCalls = Targets.FLAKY.get();
             Targets.Woven w = new Targets.Woven();
             assertThat(w.value()).isEqualTo(42);
-            assertThat(Targets.GOOD.get()).isEqualTo(1);
-            assertThat(Targets.FLAKY.get()).as("flaky's advice works on Woven").isEqualTo(1);
+            assertThat(Targets.GOOD.get()).isEqualTo(goodCalls + 1);
+            assertThat(Targets.FLAKY.get()).as("flaky's advice works on Woven").isEqualTo(flakyCalls + 1);
             assertThat(installer.wovenBy("flaky")).contains(woven);
 
             assertThat(new Targets.FailsToWeave().value()).as("the application never notices").isEqualTo(7);
             assertThat(failures).singleElement().asString()
-                    .startsWith("flaky: its advice could not be applied to io.jdiag.testtargets.Targets$FailsToWeave");
+                    .startsWith("flaky: its advice could not be applied to io.jdiag.testtargets.Targets$FailsToWeave")
+                    .contains("no.such.Advice");
             assertThat(installer.errors()).isEqualTo(1);
 
             installer.retransformWithout(inst, "flaky"); // what the agent thread does next
             w.value();
-            assertThat(Targets.GOOD.get()).as("the good detector's advice stays").isEqualTo(2);
-            assertThat(Targets.FLAKY.get()).as("the failed detector's advice is gone").isEqualTo(1);
+            assertThat(Targets.GOOD.get()).as("the good detector's advice stays").isEqualTo(goodCalls + 2);
+            assertThat(Targets.FLAKY.get()).as("the failed detector's advice is gone").isEqualTo(flakyCalls + 1);
         } finally {
             t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         }
@@ -115,5 +118,44 @@ class InstallerTest {
         t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         assertThat(failures).containsExactly(
                 "broken: its instrumentation could not be prepared: java.lang.NoClassDefFoundError: org/example/Missing");
+    }
+
+    /**
+     * A class the matcher cannot decide on (its hierarchy names a class that is not there, as H2's
+     * optional geometry types do) is one class left alone, not a broken detector.
+     */
+    @Test
+    void aClassTheMatcherCannotDecideOnIsSkippedAndTheDetectorWorksOn() {
+        Instrumentation inst = ByteBuddyAgent.install();
+        Installer installer = new Installer();
+        List<String> failures = new ArrayList<>();
+        TypeInstrumentation odd = new TypeInstrumentation() {
+            @Override
+            public ElementMatcher<? super TypeDescription> typeMatcher() {
+                return type -> {
+                    if (type.getName().endsWith("$Odd")) {
+                        throw new NoClassDefFoundError("org/h2/value/ValueGeometry");
+                    }
+                    return type.getName().endsWith("$Counted");
+                };
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                target.apply(named("value"), GoodAdvice.class.getName());
+            }
+        };
+        ResettableClassFileTransformer t = installer.install(inst, InstallerTest.class.getClassLoader(),
+                List.of(detector("odd", odd)), (d, cause) -> failures.add(d + ": " + cause));
+        try {
+            int before = Targets.GOOD.get();
+            assertThat(new Targets.Odd().value()).isEqualTo(1);
+            assertThat(new Targets.Counted().value()).isEqualTo(2);
+            assertThat(failures).isEmpty();
+            assertThat(installer.errors()).isEqualTo(1);
+            assertThat(Targets.GOOD.get()).as("the detector still instruments the other classes").isEqualTo(before + 1);
+        } finally {
+            t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        }
     }
 }
