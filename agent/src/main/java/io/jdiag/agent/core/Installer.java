@@ -64,6 +64,11 @@ final class Installer {
                 // A batch that fails is split until the class that cannot be retransformed is found;
                 // the others still get instrumented.
                 .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
+                // Matching a class that is already loaded reflects on it, which loads the classes of
+                // its method signatures (ObjectOutputStream, CompletableFuture, ...) inside our own
+                // transformer, where the JVM calls no transformer for them. Reiterating finds the
+                // classes that appeared during the retransformation and retransforms them too.
+                .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
                 .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
                 .with(new AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
                     @Override
