@@ -58,6 +58,7 @@ final class Installer {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
         NamePrefilter prefilter = new NamePrefilter(detectors);
+        disableNexus();
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -193,6 +194,24 @@ final class Installer {
                     depth.exit();
                 }
             }
+        }
+    }
+
+    /**
+     * Byte Buddy's nexus (self-injection of type initializers, which advice never needs) reflects on
+     * {@code sun.misc.Unsafe} when an {@code AgentBuilder} is first made, and JDK 24+ then prints
+     * deprecation warnings into the application's stderr. Byte Buddy's own switch turns it off. The
+     * property's name is read from the class, because shading relocates it with the package (ours is
+     * {@code io.jdiag.shaded.bytebuddy.nexus.disabled}; an application's own Byte Buddy is not affected).
+     */
+    private static void disableNexus() {
+        try {
+            String property = (String) net.bytebuddy.dynamic.Nexus.class.getField("PROPERTY").get(null);
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "true");
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // the warning is cosmetic; install on
         }
     }
 

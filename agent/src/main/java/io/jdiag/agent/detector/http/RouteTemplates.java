@@ -3,7 +3,6 @@ package io.jdiag.agent.detector.http;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Route templates: {@code GET /users/*}, never a raw path with ids. A servlet's mapping is used
@@ -16,8 +15,6 @@ final class RouteTemplates {
     /** The route of a request a web framework took but matched to no handler (a 404 of the framework). */
     static final String UNMATCHED = "unmatched";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
-    private static final Pattern ID_SEGMENT = Pattern.compile(
-            "[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|.*[0-9].*[0-9].*[0-9].*|.{41,}");
 
     private final int maxRoutes;
     /** Raw key → canonical route string; the canonical strings are the only ones handed out, so they can be compared by identity. */
@@ -125,15 +122,61 @@ final class RouteTemplates {
             if (end < 0) {
                 end = path.length();
             }
-            String segment = path.substring(start, end);
             out.append('/');
-            out.append(ID_SEGMENT.matcher(segment).matches() ? "*" : segment);
+            if (isIdSegment(path, start, end)) {
+                out.append('*');
+            } else {
+                out.append(path, start, end);
+            }
             start = end + 1;
             if (end == path.length()) {
                 break;
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Whether {@code path[from, to)} is an id rather than a name: all digits; a UUID; 16 or more hex
+     * digits; three or more digits anywhere; or longer than 40 characters. Plain character checks,
+     * no regex and no allocation: this runs for every Netty request on its event loop.
+     */
+    static boolean isIdSegment(String path, int from, int to) {
+        int length = to - from;
+        if (length == 0) {
+            return false;
+        }
+        if (length > 40) {
+            return true;
+        }
+        int digits = 0;
+        boolean allHex = true;
+        for (int i = from; i < to; i++) {
+            char c = path.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (!((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                allHex = false;
+            }
+        }
+        return digits == length || digits >= 3 || (allHex && length >= 16) || isUuid(path, from, length);
+    }
+
+    private static boolean isUuid(String path, int from, int length) {
+        if (length != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = path.charAt(from + i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code GET /files/*} → {@code /files/*}: the metric's route label (the method has its own label). */

@@ -2,6 +2,7 @@ package io.jdiag.agent.detector.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouteTemplatesTest {
@@ -72,5 +73,21 @@ class RouteTemplatesTest {
         assertThat(routes.framework("GET", "", "")).isEqualTo("GET /");
         assertThat(routes.framework("GET", "", "/**")).isEqualTo("GET /**");
         assertThat(routes.framework("DELETE", "/api", null)).isEqualTo("DELETE unmatched");
+    }
+
+    /** The hand-written id check says what the regular expression it replaced (11% of a Netty loop's time) said. */
+    @Test
+    void idSegmentsAreRecognisedAsTheRegexDid() {
+        java.util.regex.Pattern regex = java.util.regex.Pattern.compile(
+                "[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}"
+                        + "|.*[0-9].*[0-9].*[0-9].*|.{41,}");
+        for (String segment : List.of("1", "42", "12345", "users", "v2", "v12", "a1b2c3", "abc", "deadbeef",
+                "deadbeefdeadbeef", "DEADBEEFDEADBEEF0", "abcdefab-cdef-abcd-efab-cdefabcdefab",
+                "123e4567-e89b-12d3-a456-426614174000", "abcdefab-cdef-abcd-efab-cdefabcdefa", "x".repeat(40),
+                "x".repeat(41), "files", "report.txt", "item-7", "2024-01-02", "ff", "ABCDEFabcdef0123")) {
+            String path = "/p/" + segment + "/q";
+            assertThat(RouteTemplates.isIdSegment(path, 3, 3 + segment.length())).as(segment)
+                    .isEqualTo(regex.matcher(segment).matches());
+        }
     }
 }

@@ -59,13 +59,17 @@ public class ReactiveController {
         return Mono.just("order " + id);
     }
 
+    /** Healthy: the file is read off the event loop, on Reactor's scheduler for blocking work. */
     @GetMapping("/files/{name}")
-    public Mono<String> read(@PathVariable("name") String name) throws IOException {
-        try (InputStream in = new FileInputStream(DATA.resolve("a.txt").toFile())) {
-            return Mono.just(name + ": " + in.read());
-        }
+    public Mono<String> read(@PathVariable("name") String name) {
+        return Mono.fromCallable(() -> {
+            try (InputStream in = new FileInputStream(DATA.resolve("a.txt").toFile())) {
+                return name + ": " + in.read();
+            }
+        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
     }
 
+    /** Faulty twice: the stream is never closed, and it is read on the event loop (a blocking call). */
     @GetMapping("/files/{name}/leak")
     public Mono<String> leak(@PathVariable("name") String name) throws IOException {
         return Mono.just(name + ": " + reactiveReadWithoutClose());

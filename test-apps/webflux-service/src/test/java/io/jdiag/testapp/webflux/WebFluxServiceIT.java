@@ -83,16 +83,21 @@ class WebFluxServiceIT {
             expect("/reactive/files/f" + i + "/leak", 200);
             expect("/reactive/clients/c" + i + "/no-timeout", 200);
         }
-        JsonNode report = agent.awaitReport(service, r -> count(r, "reactiveReadWithoutClose") >= 5
-                && count(r, "reactiveCallWithoutTimeouts") >= 5);
-        JsonNode leak = only(report, "ReactiveController.reactiveReadWithoutClose");
+        JsonNode report = agent.awaitReport(service, r -> count(r, "leaks", "reactiveReadWithoutClose") >= 5
+                && count(r, "http", "reactiveCallWithoutTimeouts") >= 5);
+        JsonNode leak = only(report, "leaks", "ReactiveController.reactiveReadWithoutClose");
         assertThat(leak.path("route").asText()).isEqualTo("GET /reactive/files/{name}/leak");
         assertThat(leak.path("thread").asText()).startsWith("reactor-http-");
         assertThat(leak.path("origin").asText()).isEqualTo("application");
-        JsonNode noTimeout = only(report, "ReactiveController.reactiveCallWithoutTimeouts");
+        // the same read is a blocking call on Reactor Netty's event loop, under the same template
+        JsonNode blocking = only(report, "blocking", "ReactiveController.reactiveReadWithoutClose");
+        assertThat(blocking.path("kind").asText()).isEqualTo("blocking_call");
+        assertThat(blocking.path("route").asText()).isEqualTo("GET /reactive/files/{name}/leak");
+        assertThat(blocking.path("thread").asText()).startsWith("reactor-http-");
+        JsonNode noTimeout = only(report, "http", "ReactiveController.reactiveCallWithoutTimeouts");
         assertThat(noTimeout.path("kind").asText()).isEqualTo("missing_timeout");
         assertThat(noTimeout.path("route").asText()).isEqualTo("GET /reactive/clients/{name}/no-timeout");
-        assertThat(report.path("findings")).hasSize(2);
+        assertThat(report.path("findings")).hasSize(3);
         assertCount(agent.metrics(), "/reactive/files/{name}/leak", 200, 5);
     }
 
@@ -123,13 +128,13 @@ class WebFluxServiceIT {
                 + route + "\",status=\"" + status + "\"}")).as(route + " " + status).isEqualTo(expected);
     }
 
-    private static long count(JsonNode report, String method) {
-        return findings(report, f -> stackContains(f, method)).stream().mapToLong(f -> f.path("count").asLong()).sum();
+    private static long count(JsonNode report, String detector, String method) {
+        return findings(report, f -> f.path("detector").asText().equals(detector) && stackContains(f, method)).stream().mapToLong(f -> f.path("count").asLong()).sum();
     }
 
-    private static JsonNode only(JsonNode report, String method) {
-        List<JsonNode> found = findings(report, f -> stackContains(f, method));
-        assertThat(found).as("one grouped finding for " + method).hasSize(1);
+    private static JsonNode only(JsonNode report, String detector, String method) {
+        List<JsonNode> found = findings(report, f -> f.path("detector").asText().equals(detector) && stackContains(f, method));
+        assertThat(found).as("one grouped " + detector + " finding for " + method).hasSize(1);
         return found.get(0);
     }
 }
