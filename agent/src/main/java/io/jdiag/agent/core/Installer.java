@@ -65,11 +65,9 @@ final class Installer {
                 // A batch that fails is split until the class that cannot be retransformed is found;
                 // the others still get instrumented.
                 .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
-                // Matching a class that is already loaded reflects on it, which loads the classes of
-                // its method signatures (ObjectOutputStream, CompletableFuture, ...) inside our own
-                // transformer, where the JVM calls no transformer for them. Reiterating finds the
-                // classes that appeared during the retransformation and retransforms them too.
-                .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+                // Which loaded classes to retransform: only those whose name some detector may match
+                // (the prefilter), and again those loaded while retransforming (PrefilteredDiscovery).
+                .with(new PrefilteredDiscovery(prefilter))
                 .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
                 .with(new AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
                     @Override
@@ -144,6 +142,65 @@ final class Installer {
             }
         }
         return builder.installOn(inst);
+    }
+
+    /**
+     * The loaded classes to retransform at install, in passes. The first pass is every class loaded
+     * now; each later pass is the classes loaded since the previous one, until none are: matching a
+     * class that is already loaded reflects on it, which loads the classes of its method signatures
+     * ({@code ObjectOutputStream}, {@code CompletableFuture}, ...) inside our own transformer, where
+     * the JVM calls no transformer for them (Byte Buddy's {@code Reiterating}, this far). Each pass
+     * hands Byte Buddy only the classes whose name some detector's matcher may match
+     * ({@link NamePrefilter}): the matchers are not run, reflectively and in the interpreter, over
+     * the thousand-odd other classes loaded at premain, or the many thousands loaded before a hot attach.
+     */
+    static final class PrefilteredDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+        private final NamePrefilter prefilter;
+
+        PrefilteredDiscovery(NamePrefilter prefilter) {
+            this.prefilter = prefilter;
+        }
+
+        @Override
+        public Iterable<Iterable<Class<?>>> resolve(Instrumentation inst) {
+            return () -> new java.util.Iterator<Iterable<Class<?>>>() {
+                private final Set<Class<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                private List<Class<?>> next;
+                private boolean done;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null && !done) {
+                        List<Class<?>> candidates = new ArrayList<>();
+                        boolean anyNew = false;
+                        for (Class<?> c : inst.getAllLoadedClasses()) {
+                            if (seen.add(c)) {
+                                anyNew = true;
+                                if (prefilter.mayMatch(c.getName().replace('.', '/'))) {
+                                    candidates.add(c);
+                                }
+                            }
+                        }
+                        if (anyNew) {
+                            next = candidates;
+                        } else {
+                            done = true;
+                        }
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public Iterable<Class<?>> next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    List<Class<?>> batch = next;
+                    next = null;
+                    return batch;
+                }
+            };
+        }
     }
 
     /**

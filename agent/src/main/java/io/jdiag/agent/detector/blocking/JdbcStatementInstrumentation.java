@@ -3,6 +3,7 @@ package io.jdiag.agent.detector.blocking;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -22,19 +23,13 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class JdbcStatementInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
-        ElementMatcher<TypeDescription> statement = not(isInterface())
+        // A name check first: every class the application loads is asked, and only JDBC statements
+        // (PgStatement, JdbcPreparedStatement, HikariProxyStatement, ...) may pay for parsing and the
+        // hierarchy walk. A class whose hierarchy cannot be resolved (an optional dependency absent)
+        // is one class the installer skips, not this detector failing.
+        return nameContains("Statement").and(not(isInterface()))
                 .and(not(nameStartsWith("java.")).and(not(nameStartsWith("jdk."))).and(not(nameStartsWith("sun."))))
                 .and(hasSuperType(named("java.sql.Statement")));
-        // Every class of the application passes here. One whose hierarchy cannot be resolved (a library
-        // class naming an optional dependency that is absent, as H2's geometry types do) is no
-        // statement we could weave anyway: it must not count as this detector failing.
-        return type -> {
-            try {
-                return statement.matches(type);
-            } catch (LinkageError | RuntimeException unresolvable) {
-                return false;
-            }
-        };
     }
 
     @Override

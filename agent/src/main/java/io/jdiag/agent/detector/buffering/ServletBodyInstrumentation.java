@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -30,7 +32,11 @@ public final class ServletBodyInstrumentation {
 
     static ElementMatcher<TypeDescription> requests(String requestInterface) {
         // cheap checks first: only classes that declare getInputStream() pay for the hierarchy walk
-        return not(isInterface()).and(declaresMethod(named("getInputStream").and(takesArguments(0))))
+        // a name check first, so only request classes pay for parsing: Tomcat's Request and
+        // RequestFacade, Jetty's ServletApiRequest, Undertow's HttpServletRequestImpl, wrappers
+        return nameEndsWith("Request").or(nameEndsWith("RequestFacade")).or(nameEndsWith("RequestImpl"))
+                .or(nameEndsWith("RequestWrapper")).and(not(nameContains("$$"))).and(not(isInterface()))
+                .and(declaresMethod(named("getInputStream").and(takesArguments(0))))
                 .and(hasSuperType(named(requestInterface)));
     }
 

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -37,14 +38,17 @@ public final class ServletInstrumentation {
      * every loader that sees the servlet API is offered to this matcher (a Spring Boot application's
      * thousands), and anything beyond its name costs a parse of its class file. Servlets are named
      * so ({@code HttpServlet}, {@code DispatcherServlet}, Jersey's {@code ServletContainer},
-     * RESTEasy's {@code HttpServletDispatcher}, Jetty's {@code DefaultServlet}), and a servlet of
-     * any name that inherits {@code service} is timed by the class it inherits it from
-     * ({@code HttpServlet}). Only a servlet whose name lacks "Servlet" and that overrides
+     * RESTEasy's {@code HttpServletDispatcher}, Jetty's {@code DefaultServlet}); Spring's many other
+     * {@code *Servlet*} classes (factories, customizers, lambdas) are not parsed. A servlet of any
+     * name that inherits {@code service} is timed by the class it inherits it from
+     * ({@code HttpServlet}). Only a servlet whose name does not end so and that overrides
      * {@code service(ServletRequest, ServletResponse)} itself is missed. (Elastic's APM agent
-     * pre-filters servlets by the same name rule.)
+     * pre-filters servlets by name too.)
      */
     static ElementMatcher<TypeDescription> servlets(String servletInterface) {
-        return nameContains("Servlet").and(not(isInterface()))
+        return nameEndsWith("Servlet").or(nameEndsWith("ServletContainer")).or(nameEndsWith("ServletDispatcher"))
+                .and(not(nameContains("$$")))
+                .and(not(isInterface()))
                 .and(declaresMethod(named("service").and(takesArguments(2))))
                 .and(hasSuperType(named(servletInterface)));
     }

@@ -33,7 +33,8 @@ public final class JdbcConnectionInstrumentation implements TypeInstrumentation 
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         // cheap checks first: only classes that make statements pay for the hierarchy walk (not every
         // class declaring close()); a driver's close() is declared where its statements are made
-        return not(isInterface()).and(declaresMethod(namedOneOf("createStatement", "prepareStatement", "prepareCall")))
+        return nameContains("Connection").and(not(isInterface()))
+                .and(declaresMethod(namedOneOf("createStatement", "prepareStatement", "prepareCall")))
                 .and(not(POOLS))
                 .and(hasSuperType(named("java.sql.Connection")));
     }

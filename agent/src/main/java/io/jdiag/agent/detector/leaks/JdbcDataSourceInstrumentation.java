@@ -33,7 +33,7 @@ public final class JdbcDataSourceInstrumentation implements TypeInstrumentation 
 
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
-        return not(isInterface()).and(declaresMethod(getConnection()))
+        return nameContains("DataSource").and(not(isInterface())).and(declaresMethod(getConnection()))
                 .and(not(JdbcConnectionInstrumentation.POOLS))
                 .and(not(nameStartsWith("org.springframework.")))
                 .and(not(nameContains("$$")))

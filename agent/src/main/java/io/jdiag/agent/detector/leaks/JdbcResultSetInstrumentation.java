@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -19,7 +20,7 @@ public final class JdbcResultSetInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         // cheap checks first: a result set declares getString(...) next to its close()
-        return not(isInterface()).and(declaresMethod(named("close").and(takesArguments(0))))
+        return nameContains("ResultSet").and(not(isInterface())).and(declaresMethod(named("close").and(takesArguments(0))))
                 .and(declaresMethod(named("getString").and(takesArguments(1))))
                 .and(not(JdbcConnectionInstrumentation.POOLS))
                 .and(hasSuperType(named("java.sql.ResultSet")));

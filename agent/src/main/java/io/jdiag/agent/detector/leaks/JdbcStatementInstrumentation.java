@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -23,7 +24,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class JdbcStatementInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
-        return not(isInterface()).and(declaresMethod(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys")))
+        return nameContains("Statement").and(not(isInterface()))
+                .and(declaresMethod(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys")))
                 .and(not(JdbcConnectionInstrumentation.POOLS))
                 .and(hasSuperType(named("java.sql.Statement")));
     }

@@ -41,7 +41,7 @@ public final class DataSourceInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         // cheap checks first: only classes that declare getConnection pay for the hierarchy walk
-        return not(isInterface()).and(declaresMethod(getConnection()))
+        return nameContains("DataSource").and(not(isInterface())).and(declaresMethod(getConnection()))
                 .and(not(nameStartsWith("com.zaxxer.hikari.")))
                 .and(not(nameStartsWith("org.apache.commons.dbcp")))
                 .and(not(nameStartsWith("org.apache.tomcat.")))

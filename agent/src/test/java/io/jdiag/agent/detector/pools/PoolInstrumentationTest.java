@@ -29,16 +29,19 @@ class PoolInstrumentationTest {
         DataSourceInstrumentation ti = new DataSourceInstrumentation();
         // Commons DBCP2 is a pool of its own: left to its instrumentation
         assertThat(ti.typeMatcher().matches(TypeDescription.ForLoadedType.of(org.apache.commons.dbcp2.BasicDataSource.class))).isFalse();
-        assertThat(ti.typeMatcher().matches(TypeDescription.ForLoadedType.of(Base.class))).isTrue();
+        assertThat(ti.typeMatcher().matches(TypeDescription.ForLoadedType.of(BaseDataSource.class))).isTrue();
     }
 
-    /** A data source as drivers write them: getConnection in a base that is only a CommonDataSource. */
-    abstract static class Base implements javax.sql.CommonDataSource {
+    /**
+     * A data source as drivers write them (PostgreSQL's {@code BaseDataSource}): getConnection in a base
+     * that is only a CommonDataSource. Named as drivers name them: the matcher checks the name first.
+     */
+    abstract static class BaseDataSource implements javax.sql.CommonDataSource {
         public java.sql.Connection getConnection() {
             return null;
         }
     }
 
-    abstract static class PlainDataSource extends Base implements javax.sql.DataSource {
+    abstract static class PlainDataSource extends BaseDataSource implements javax.sql.DataSource {
     }
 }
