@@ -36,7 +36,11 @@ public final class AgentMain {
             start(args, inst, "premain");
         } catch (Throwable t) {
             // Never let an agent failure stop the application from starting.
-            System.err.println("jdiag: agent not started: " + t);
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("jdiag: agent not started: " + t + (root != t ? " (cause: " + root + ")" : ""));
         }
     }
 

@@ -58,6 +58,10 @@ final class Installer {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
         NamePrefilter prefilter = new NamePrefilter(detectors);
+        // Once now, before our transformer is registered: its first use makes a JDK proxy, which
+        // loads java.lang.invoke classes; loaded through our own transformer, which asks the
+        // pre-filter again, they are a ClassCircularityError (JDK 25).
+        prefilter.mayMatch("java/lang/Object");
         disableNexus();
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
@@ -161,45 +165,71 @@ final class Installer {
             this.prefilter = prefilter;
         }
 
+        // No lambda here: it would bootstrap java.lang.invoke classes now, while our transformer is
+        // already registered, and loading them through it is a ClassCircularityError on JDK 25.
         @Override
         public Iterable<Iterable<Class<?>>> resolve(Instrumentation inst) {
-            return () -> new java.util.Iterator<Iterable<Class<?>>>() {
-                private final Set<Class<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                private List<Class<?>> next;
-                private boolean done;
+            return new Passes(inst, prefilter);
+        }
 
-                @Override
-                public boolean hasNext() {
-                    if (next == null && !done) {
-                        List<Class<?>> candidates = new ArrayList<>();
-                        boolean anyNew = false;
-                        for (Class<?> c : inst.getAllLoadedClasses()) {
-                            if (seen.add(c)) {
-                                anyNew = true;
-                                if (prefilter.mayMatch(c.getName().replace('.', '/'))) {
-                                    candidates.add(c);
-                                }
+        private static final class Passes implements Iterable<Iterable<Class<?>>> {
+            private final Instrumentation inst;
+            private final NamePrefilter prefilter;
+
+            Passes(Instrumentation inst, NamePrefilter prefilter) {
+                this.inst = inst;
+                this.prefilter = prefilter;
+            }
+
+            @Override
+            public java.util.Iterator<Iterable<Class<?>>> iterator() {
+                return new PassIterator(inst, prefilter);
+            }
+        }
+
+        private static final class PassIterator implements java.util.Iterator<Iterable<Class<?>>> {
+            private final Instrumentation inst;
+            private final NamePrefilter prefilter;
+            private final Set<Class<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            private List<Class<?>> next;
+            private boolean done;
+
+            PassIterator(Instrumentation inst, NamePrefilter prefilter) {
+                this.inst = inst;
+                this.prefilter = prefilter;
+            }
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !done) {
+                    List<Class<?>> candidates = new ArrayList<>();
+                    boolean anyNew = false;
+                    for (Class<?> c : inst.getAllLoadedClasses()) {
+                        if (seen.add(c)) {
+                            anyNew = true;
+                            if (prefilter.mayMatch(c.getName().replace('.', '/'))) {
+                                candidates.add(c);
                             }
                         }
-                        if (anyNew) {
-                            next = candidates;
-                        } else {
-                            done = true;
-                        }
                     }
-                    return next != null;
+                    if (anyNew) {
+                        next = candidates;
+                    } else {
+                        done = true;
+                    }
                 }
+                return next != null;
+            }
 
-                @Override
-                public Iterable<Class<?>> next() {
-                    if (!hasNext()) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    List<Class<?>> batch = next;
-                    next = null;
-                    return batch;
+            @Override
+            public Iterable<Class<?>> next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
                 }
-            };
+                List<Class<?>> batch = next;
+                next = null;
+                return batch;
+            }
         }
     }
 

@@ -50,6 +50,9 @@ final class NamePrefilter {
         if (internalName == null) {
             return true;
         }
+        if (isReflectionMachinery(internalName)) {
+            return false;
+        }
         TypeDescription type = nameOnly(internalName.replace('/', '.'));
         for (ElementMatcher<? super TypeDescription> m : matchers) {
             try {
@@ -61,6 +64,19 @@ final class NamePrefilter {
             }
         }
         return false;
+    }
+
+    /**
+     * The JDK's method-handle and reflection classes, which no detector instruments, are answered
+     * without a proxy: making the proxy may load one of them, and the JVM then hands that class to
+     * this very filter while it is still being loaded (a {@code ClassCircularityError} on JDK 25).
+     */
+    static boolean isReflectionMachinery(String internalName) {
+        return internalName.startsWith("java/lang/invoke/") || internalName.startsWith("java/lang/reflect/")
+                || internalName.startsWith("jdk/internal/reflect/") || internalName.startsWith("jdk/internal/misc/")
+                || internalName.startsWith("jdk/internal/vm/") || internalName.startsWith("sun/invoke/")
+                || internalName.startsWith("sun/reflect/") || internalName.startsWith("jdk/proxy")
+                || internalName.contains("$$Lambda");
     }
 
     static TypeDescription nameOnly(String name) {
