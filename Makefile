@@ -10,7 +10,7 @@ build:
 	$(MVN) -q install -DskipTests
 
 ## Unit tests, then every integration test on the default JDK (17) and again on JDK 25, then a
-## one-minute sample of the benchmarks (proves they run with a live agent; its figures mean nothing).
+## short sample of the benchmarks (proves they run with a live agent; its figures mean nothing).
 test:
 	@if [ -z "$(JDK25_HOME)" ]; then echo "make test: no JDK 25 under /usr/lib/jvm; set JDK25_HOME=/path/to/jdk-25" >&2; exit 1; fi
 	$(MVN) clean install -Djdk25.home=$(JDK25_HOME)
@@ -24,10 +24,13 @@ test-jdk17:
 demo: build
 	test-apps/demo.sh
 
-## JMH and load benchmarks with and without the agent; writes the tables quoted in docs/performance.md.
+## JMH, wrk load (servlet, Netty, event loop) and Spring Boot start-up, each with and without the agent;
+## writes the tables quoted in docs/performance.md (under benchmarks/target). Needs wrk (Debian package).
 bench: build
 	benchmarks/run.sh
 	benchmarks/http-load.sh
+	benchmarks/event-loop-load.sh
+	benchmarks/spring-startup.sh
 
 clean:
 	$(MVN) -q clean

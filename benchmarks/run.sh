@@ -3,7 +3,7 @@
 # benchmarks/target/results.md. This is what `make bench` runs.
 #
 #   benchmarks/run.sh            full run: a few minutes on 2 cores
-#   benchmarks/run.sh --quick    smoke run (1 fork, 2+2 iterations of 1 s): checks it works, measures nothing
+#   benchmarks/run.sh --quick    smoke run (1 fork, 1+1 iterations of 1 s, bare and one agent configuration): checks it works, measures nothing
 #
 # Extra -D options after the flags go to the driver (see io.jdiag.bench.RunAll), e.g.
 #   benchmarks/run.sh -Dbench.forks=3 -Djdiag.agent.jar=/path/to/jdiag-agent.jar
