@@ -99,10 +99,40 @@ public final class Stacks {
         return firstNonPlatform != null ? firstNonPlatform : frames.isEmpty() ? "unknown" : frames.get(0);
     }
 
-    /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}: how summaries name a site. */
+    /** {@code com.example.Foo.bar(Foo.java:42)} → {@code com.example.Foo.bar}. */
     public static String method(String frame) {
         int paren = frame.indexOf('(');
         return paren < 0 ? frame : frame.substring(0, paren);
+    }
+
+    /** {@code com.example.Foo$Inner.bar(Foo.java:42)} → {@code Foo$Inner.bar}: a method as a summary names it. */
+    public static String shortMethod(String frame) {
+        String m = method(frame);
+        int dot = m.lastIndexOf('.');
+        if (dot <= 0) {
+            return m;
+        }
+        return m.substring(m.lastIndexOf('.', dot - 1) + 1);
+    }
+
+    /**
+     * Where a finding happened, as its summary says it: the causing method and the route in flight,
+     * {@code FilesServlet.readWithoutClose (GET /files/*)}; the method alone off a request; the route
+     * alone when no stack was captured; {@code fallback} when neither is known.
+     *
+     * @param site the causing frame ({@link #site}), or {@code null} without a stack
+     */
+    public static String where(String site, String route, String fallback) {
+        String method = site == null || site.isEmpty() || "unknown".equals(site) ? null : shortMethod(site);
+        if (method == null) {
+            return route != null ? route : fallback;
+        }
+        return route != null ? method + " (" + route + ")" : method;
+    }
+
+    /** {@link #where(String, String, String)} of a stack's {@link #site}. */
+    public static String where(List<String> frames, String route, String fallback) {
+        return where(frames == null || frames.isEmpty() ? null : site(frames), route, fallback);
     }
 
     /** The agent's own packages; not {@code io.jdiag.} as a whole, which an application may use too. */

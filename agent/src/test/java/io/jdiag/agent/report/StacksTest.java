@@ -59,4 +59,18 @@ class StacksTest {
             Stacks.libraryPackages(List.of());
         }
     }
+
+    @Test
+    void aSummaryNamesTheCausingMethodAndTheRoute() {
+        List<String> frames = List.of("java.io.FileInputStream.<init>(FileInputStream.java:159)",
+                "com.example.files.FilesServlet.readWithoutClose(FilesServlet.java:116)",
+                "com.example.files.FilesServlet.leak(FilesServlet.java:60)");
+        assertThat(Stacks.where(frames, "GET /files/*", "unknown code"))
+                .isEqualTo("FilesServlet.readWithoutClose (GET /files/*)");
+        assertThat(Stacks.where(frames, null, "unknown code")).isEqualTo("FilesServlet.readWithoutClose");
+        assertThat(Stacks.where(List.of(), "GET /files/*", "unknown code")).as("no stack captured").isEqualTo("GET /files/*");
+        assertThat(Stacks.where((List<String>) null, null, "thread main")).isEqualTo("thread main");
+        assertThat(Stacks.shortMethod("com.example.Outer$Inner.run(Outer.java:3)")).isEqualTo("Outer$Inner.run");
+        assertThat(Stacks.shortMethod("Top.run(Top.java:3)")).isEqualTo("Top.run");
+    }
 }

@@ -166,7 +166,7 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
      */
     void stall(LoopState loop, List<String> frames, String route, long stuckNanos, boolean ongoing, long endNanos) {
         String site = Stacks.site(frames);
-        String where = route != null ? route : Stacks.method(site);
+        String where = Stacks.where(site, route, "unknown code");
         long ms = stuckNanos / 1_000_000;
         FindingEvent event = new FindingEvent(DETECTOR, STALL, "stall " + site)
                 .summary("event loop " + loop.label + " stuck in one task for " + ms + " ms" + (ongoing ? " so far" : "")
@@ -207,7 +207,7 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
     private static FindingEvent blockingCall(LoopState loop, String call, List<String> frames, String route, long nanos,
                                              String seenBy) {
         String site = Stacks.site(frames);
-        String where = route != null ? route : Stacks.method(site);
+        String where = Stacks.where(site, route, "unknown code");
         return new FindingEvent(DETECTOR, BLOCKING_CALL, call + " " + site)
                 .summary(BlockingCalls.shortName(call) + " blocked event loop " + loop.label + " for "
                         + Math.max(0, nanos / 1_000_000) + " ms in " + where)

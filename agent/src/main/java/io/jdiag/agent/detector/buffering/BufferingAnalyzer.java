@@ -162,7 +162,7 @@ final class BufferingAnalyzer implements BufferingHooks.BufferingSink {
             List<String> frames = Stacks.frames(where);
             String site = Stacks.site(frames);
             String call = shortApi(api);
-            String where = route != null ? route : Stacks.method(site);
+            String where = Stacks.where(site, route, "unknown code");
             String summary;
             boolean critical = declared > threshold;
             switch (source) {

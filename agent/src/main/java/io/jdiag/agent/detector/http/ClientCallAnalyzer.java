@@ -212,7 +212,7 @@ final class ClientCallAnalyzer implements HttpClientHooks.ClientSink {
         String site = Stacks.site(all);
         String labels = ClientTimeoutPolicy.labels(m.missing);
         boolean canHang = (m.missing & ClientTimeoutPolicy.REQUEST) != 0;
-        String where = m.route != null ? m.route : Stacks.method(site);
+        String where = Stacks.where(site, m.route, "unknown code");
         return new FindingEvent(DETECTOR, KIND, m.kind.label + " " + labels + " " + site)
                 .summary(m.kind.api + " call to " + m.host + " in " + where + " made without "
                         + ClientTimeoutPolicy.words(m.missing) + (canHang ? "; it can hang forever" : ""))

@@ -223,7 +223,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
                 continue;
             }
             String site = Stacks.site(frames);
-            String where = r.route != null ? r.route : Stacks.method(site);
+            String where = Stacks.where(site, r.route, "unknown code");
             findings.accept(new FindingEvent("leaks", "unclosed_resource", r.type.label + " " + r.api + " " + site)
                     .summary(r.api + " opened in " + where + " was never closed")
                     .route(r.route)

@@ -179,9 +179,12 @@ final class Episode {
         }
         summary.append("; acquire p99 ").append(seconds(p99));
         if (top != null && !Double.isNaN(top.p50Seconds())) {
-            summary.append("; top holder ").append(top.route).append(" held p50 ").append(seconds(top.p50Seconds()));
+            // the method too when the longest holder's stack was taken on that route
+            String holder = longest != null && top.route.equals(longest.route)
+                    ? Stacks.where(longest.stack, top.route, top.route) : top.route;
+            summary.append("; top holder ").append(holder).append(" held p50 ").append(seconds(top.p50Seconds()));
         } else if (longest != null) {
-            summary.append("; longest holder ").append(longest.route == null ? "on " + longest.thread : longest.route)
+            summary.append("; longest holder ").append(Stacks.where(longest.stack, longest.route, "on " + longest.thread))
                     .append(" held ").append(seconds(longest.heldSeconds));
         }
         String advice;

@@ -389,7 +389,7 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
         String route = h.route;
         Thread t = h.thread;
         String thread = t == null ? null : t.getName();
-        String where = route != null ? route : !frames.isEmpty() ? Stacks.method(Stacks.site(frames)) : "thread " + thread;
+        String where = Stacks.where(frames, route, "thread " + thread);
         double heldSeconds = (now - borrowed) / 1e9;
         String summary = collected
                 ? "connection of pool " + p.name + " borrowed in " + where + " was dropped without being returned"

@@ -212,7 +212,7 @@ final class SerializationAnalyzer implements SerializationHooks.SerializationSin
             String site = Stacks.site(frames);
             String lib = SerializationMetrics.LIBRARIES[library];
             String op = SerializationMetrics.OPERATIONS[operation];
-            String where = route != null ? route : Stacks.method(site);
+            String where = Stacks.where(site, route, "unknown code");
             String summary = LIBRARY_NAMES[library] + " " + op + " of " + type + " took " + millis(nanos) + " in " + where
                     + (bytes >= 0 ? " (" + size(bytes) + ")" : "");
             FindingEvent e = new FindingEvent("serialization", "slow_serialization", lib + " " + op + " " + site)

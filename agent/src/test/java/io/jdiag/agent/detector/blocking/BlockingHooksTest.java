@@ -58,7 +58,7 @@ class BlockingHooksTest {
         Finding.Snapshot f = findings.get(0);
         assertThat(f.kind).isEqualTo(BlockingAnalyzer.BLOCKING_CALL);
         assertThat(f.route).isEqualTo("GET /sleep");
-        assertThat(f.summary).startsWith("Thread.sleep blocked event loop " + loop.label + " for 0 ms in GET /sleep");
+        assertThat(f.summary).startsWith("Thread.sleep blocked event loop " + loop.label + " for 0 ms in ").contains("(GET /sleep)");
         // (this test's own frames count as the agent's, being in its package: the site is JUnit's)
         assertThat(f.stack).isNotEmpty();
         assertThat(f.details).containsEntry("seenBy", "advice").containsKey("blockedMillis");

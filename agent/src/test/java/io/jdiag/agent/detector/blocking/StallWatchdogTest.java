@@ -61,7 +61,7 @@ class StallWatchdogTest {
         assertThat(findings).hasSize(1);
         assertThat(findings.get(0).kind).isEqualTo(BlockingAnalyzer.STALL);
         assertThat(findings.get(0).count).as("both stalls").isEqualTo(2);
-        assertThat(findings.get(0).summary).isEqualTo("event loop nioEventLoopGroup-2 stuck in one task for 340 ms in com.example.Handler.crunch");
+        assertThat(findings.get(0).summary).isEqualTo("event loop nioEventLoopGroup-2 stuck in one task for 340 ms in Handler.crunch");
     }
 
     @Test

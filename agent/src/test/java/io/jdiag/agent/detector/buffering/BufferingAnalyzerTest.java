@@ -92,7 +92,7 @@ class BufferingAnalyzerTest {
         assertThat(f.severity).isEqualTo("warning");
         assertThat(f.count).isEqualTo(3);
         assertThat(f.route).isEqualTo("POST /upload/*");
-        assertThat(f.summary).isEqualTo("InputStream.readAllBytes read 3.9 KiB into memory in POST /upload/*");
+        assertThat(f.summary).isEqualTo("InputStream.readAllBytes read 3.9 KiB into memory in Callers.applicationMethod (POST /upload/*)");
         assertThat(f.resourceType).isEqualTo("input_stream");
         assertThat(f.stack.get(0)).startsWith("io.jdiag.testtargets.Callers.applicationMethod(");
         assertThat(f.details).containsEntry("site", f.stack.get(0));

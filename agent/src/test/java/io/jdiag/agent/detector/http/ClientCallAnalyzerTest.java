@@ -113,7 +113,7 @@ class ClientCallAnalyzerTest {
         assertThat(f.details).containsEntry("client", "okhttp").containsEntry("host", "payments:443")
                 .containsEntry("timeouts", "connect,read,request").containsEntry("canHang", true)
                 .containsEntry("site", "com.example.billing.PaymentsClient.charge(PaymentsClient.java:42)");
-        assertThat(f.summary).isEqualTo("OkHttp call to payments:443 in POST /checkout made without a connect timeout,"
+        assertThat(f.summary).isEqualTo("OkHttp call to payments:443 in PaymentsClient.charge (POST /checkout) made without a connect timeout,"
                 + " a read timeout and an overall timeout; it can hang forever");
         assertThat(f.advice).contains("readTimeout").contains("docs/detectors.md#http");
         assertThat(f.firstSeen).isEqualTo(1234L);
@@ -158,7 +158,7 @@ class ClientCallAnalyzerTest {
         }
         events.drain(10);
         assertThat(store.snapshot().get(0).route).isEqualTo("GET /orders/*");
-        assertThat(store.snapshot().get(0).summary).contains(" in GET /orders/* ");
+        assertThat(store.snapshot().get(0).summary).contains(" (GET /orders/*) ");
     }
 
     @Test

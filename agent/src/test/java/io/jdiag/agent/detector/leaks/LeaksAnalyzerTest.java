@@ -61,7 +61,7 @@ class LeaksAnalyzerTest {
         assertThat(f.detector).isEqualTo("leaks");
         assertThat(f.kind).isEqualTo("unclosed_resource");
         assertThat(f.route).isEqualTo("GET /files/*");
-        assertThat(f.summary).isEqualTo("Object opened in GET /files/* was never closed");
+        assertThat(f.summary).isEqualTo("Object opened in ReflectionUtils.invokeMethod (GET /files/*) was never closed");
         assertThat(f.resourceType).isEqualTo("file");
         assertThat(f.resourceDescription).isEqualTo("/data/x.bin");
         // This test lives in the agent's own package, whose frames are cut from the top of every

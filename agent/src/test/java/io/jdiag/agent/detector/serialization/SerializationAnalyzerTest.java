@@ -80,7 +80,7 @@ class SerializationAnalyzerTest {
         assertThat(f.detector).isEqualTo("serialization");
         assertThat(f.kind).isEqualTo("slow_serialization");
         assertThat(f.route).isEqualTo("GET /export/*");
-        assertThat(f.summary).matches("Jackson serialize of java\\.util\\.ArrayList took \\d+ ms in GET /export/\\* \\(2\\.0 KiB\\)");
+        assertThat(f.summary).matches("Jackson serialize of java\\.util\\.ArrayList took \\d+ ms in Callers\\.applicationMethod \\(GET /export/\\*\\) \\(2\\.0 KiB\\)");
         assertThat(f.details).containsEntry("type", "java.util.ArrayList").containsEntry("library", "jackson")
                 .containsEntry("operation", "serialize").containsEntry("bytes", 2048L);
         assertThat(f.stack.get(0)).startsWith("io.jdiag.testtargets.Callers.applicationMethod(");

@@ -81,7 +81,7 @@ class BufferingIT {
         assertThat(f.path("route").asText()).isEqualTo("POST /upload/*");
         assertThat(f.path("count").asLong()).as("the 1 MiB uploads are below the threshold").isEqualTo(2);
         assertThat(f.path("summary").asText()).startsWith(
-                "InputStream.readAllBytes read a 12.0 MiB request body into memory in POST /upload/* (the request declared Content-Length 12.0 MiB)");
+                "InputStream.readAllBytes read a 12.0 MiB request body into memory in UploadServlet.readWholeBody (POST /upload/*) (the request declared Content-Length 12.0 MiB)");
         assertThat(f.path("resource").path("type").asText()).isEqualTo("servlet_request");
         assertThat(f.path("stack").get(0).asText()).startsWith("java.io.InputStream.readAllBytes(");
         assertThat(f.path("stack").get(1).asText()).startsWith("io.jdiag.testapp.UploadServlet.readWholeBody(UploadServlet.java:");
@@ -100,7 +100,7 @@ class BufferingIT {
         assertThat(f.path("route").asText()).isEqualTo("GET /upload/*");
         assertThat(f.path("count").asLong()).as("once per buffer, the 1 MiB ones never").isEqualTo(2);
         assertThat(f.path("summary").asText()).isEqualTo(
-                "ByteArrayOutputStream grew past 8.0 MiB (to a 16.0 MiB buffer) in GET /upload/* (2 times)");
+                "ByteArrayOutputStream grew past 8.0 MiB (to a 16.0 MiB buffer) in UploadServlet.bufferInMemory (GET /upload/*) (2 times)");
         assertThat(f.path("resource").path("type").asText()).isEqualTo("byte_array_output_stream");
         assertThat(f.path("stack").get(1).asText()).startsWith("io.jdiag.testapp.UploadServlet.bufferInMemory(");
     }
@@ -118,7 +118,7 @@ class BufferingIT {
         assertThat(f.path("severity").asText()).isEqualTo("warning");
         assertThat(f.path("route").asText()).isEqualTo("GET /downloads/*");
         assertThat(f.path("count").asLong()).as("the 1 MiB download is below the threshold").isEqualTo(2);
-        assertThat(f.path("summary").asText()).startsWith(call + " read a 12.0 MiB response body into memory in GET /downloads/*");
+        assertThat(f.path("summary").asText()).startsWith(call + " read a 12.0 MiB response body into memory in DownloadsServlet." + method + " (GET /downloads/*)");
         assertThat(f.path("resource").path("type").asText()).isEqualTo("http_client_response");
         assertThat(f.path("stack").get(1).asText()).startsWith("io.jdiag.testapp.DownloadsServlet." + method + "(");
     }

@@ -99,7 +99,7 @@ class ClientResponseLeaksIT {
         assertThat(f.path("count").asLong()).isEqualTo(N);
         assertThat(f.path("route").asText()).isEqualTo("GET /clients/*");
         assertThat(f.path("thread").asText()).startsWith("qtp-service");
-        assertThat(f.path("summary").asText()).contains(" opened in GET /clients/* was never closed");
+        assertThat(f.path("summary").asText()).contains(" (GET /clients/*) was never closed");
     }
 
     @Test

@@ -55,7 +55,7 @@ class HttpServerIT {
     void findingsOfOtherDetectorsCarryTheRoute() {
         JsonNode leak = findings(report, f -> stackContains(f, "FilesServlet.readWithoutClose")).get(0);
         assertThat(leak.path("route").asText()).isEqualTo("GET /files/*");
-        assertThat(leak.path("summary").asText()).startsWith("FileInputStream opened in GET /files/* was never closed");
+        assertThat(leak.path("summary").asText()).startsWith("FileInputStream opened in FilesServlet.readWithoutClose (GET /files/*) was never closed");
     }
 
     @Test

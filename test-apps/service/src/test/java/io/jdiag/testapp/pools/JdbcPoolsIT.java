@@ -64,7 +64,7 @@ class JdbcPoolsIT {
         assertThat(d.path("suggestedMax").asInt()).isGreaterThanOrEqualTo(d.path("peakDemand").asInt());
         assertThat(f.path("summary").asText())
                 .startsWith("pool hikari-small (jdbc) exhausted: max 5, peak demand " + d.path("peakDemand").asInt() + " (")
-                .contains("acquires/s × ", " from acquire to release); acquire p99 ", "; top holder GET /pools/* held p50 ")
+                .contains("acquires/s × ", " from acquire to release); acquire p99 ", "; top holder PoolsServlet.slowQuery (GET /pools/*) held p50 ")
                 .contains("; raise max to ≥ " + d.path("suggestedMax").asInt() + " or shorten the hold");
         // the longest holder's stack, taken while threads waited: in the query, under the method that holds it
         assertThat(stackContains(f, "io.jdiag.testapp.PoolsServlet.slowQuery(")).as(f.toString()).isTrue();

@@ -91,7 +91,7 @@ class SerializationIT {
         assertThat(f.path("severity").asText()).isEqualTo("warning");
         assertThat(f.path("route").asText()).isEqualTo("GET /export/*");
         assertThat(f.path("count").asLong()).isEqualTo(2);
-        assertThat(f.path("summary").asText()).startsWith(summary + " took ").contains(" ms in GET /export/*");
+        assertThat(f.path("summary").asText()).startsWith(summary + " took ").contains(" ms in ").contains("." + method + " (GET /export/*)");
         assertThat(f.path("details").path("library").asText()).isEqualTo(library);
         assertThat(f.path("details").path("operation").asText()).isEqualTo(operation);
         assertThat(f.path("details").path("seconds").asDouble()).isGreaterThan(0.05);

@@ -67,7 +67,7 @@ class TomcatHttpIT {
         assertThat(leak.path("kind").asText()).isEqualTo("unclosed_resource");
         assertThat(leak.path("count").asLong()).isGreaterThanOrEqualTo(N);
         assertThat(leak.path("route").asText()).isEqualTo("GET /files/*");
-        assertThat(leak.path("summary").asText()).startsWith("FileInputStream opened in GET /files/* was never closed");
+        assertThat(leak.path("summary").asText()).startsWith("FileInputStream opened in FilesServlet.readWithoutClose (GET /files/*) was never closed");
         assertThat(leak.path("resource").path("type").asText()).isEqualTo("file");
         assertThat(leak.path("resource").path("description").asText()).endsWith(FilesServlet.FILE);
         assertThat(leak.path("stack").get(0).asText()).startsWith("java.io.FileInputStream.<init>");
