@@ -240,23 +240,30 @@ public final class HttpHooks {
         }
     }
 
+    /** What {@link #nettyRead} returns when it changed nothing, for {@link #nettyReadDone} to leave alone. */
+    private static final Object UNCHANGED = new Object();
+
     /**
      * Netty: the server codec decoded a request. Makes its route current on this thread (the
-     * handlers after the codec run inside this read) and returns the in-flight request, which the
-     * advice keeps on the channel; null without a sink.
+     * handlers after the codec run inside this read) and returns the channel's requests in flight,
+     * which the advice keeps on the channel.
+     *
+     * @param channel what the channel's attribute holds: the channel's requests in flight, or null
+     * @return what the attribute must hold from now on (the same object once there is one); null
+     *         without a sink
      */
-    public static Object nettyRequest(String method, String uri) {
+    public static Object nettyRequest(Object channel, String method, String uri) {
         HttpSink s = sink;
         HookGuard.Depth d;
         if (s == null || (d = HookGuard.enter()) == null) {
-            return null;
+            return channel;
         }
-        Object inFlight;
+        Object next;
         RequestContext.Route route = null;
         try {
-            inFlight = s.nettyRequest(method, uri);
-            if (inFlight != null) {
-                route = s.route(inFlight);
+            next = s.nettyRequest(channel, method, uri);
+            if (next != null) {
+                route = s.route(next);
             }
         } finally {
             d.exit();
@@ -264,41 +271,69 @@ public final class HttpHooks {
         if (route != null) {
             RequestContext.use(route);
         }
-        return inFlight;
-    }
-
-    /** Netty: a later read on a channel with a request in flight (a body arriving); its route applies again. */
-    public static void nettyRead(Object inFlight) {
-        HttpSink s = sink;
-        HookGuard.Depth d;
-        if (s != null && inFlight != null && (d = HookGuard.enter()) != null) {
-            RequestContext.Route route;
-            try {
-                route = s.route(inFlight);
-            } finally {
-                d.exit();
-            }
-            RequestContext.use(route);
-        }
-    }
-
-    /** Netty: the codec finished handing one read to the handlers after it; the route no longer applies to this thread. */
-    public static void nettyReadDone() {
-        RequestContext.restore(null);
+        return next;
     }
 
     /**
-     * Netty: a response part is written for the in-flight request.
+     * Netty: the codec is handed one read of a channel. While it lasts, the route of the channel's
+     * newest request (a body arriving) is current on this thread.
+     *
+     * @return the route current before, for {@link #nettyReadDone}
+     */
+    public static Object nettyRead(Object channel) {
+        HttpSink s = sink;
+        HookGuard.Depth d;
+        if (s == null || (d = HookGuard.enter()) == null) {
+            return UNCHANGED;
+        }
+        RequestContext.Route route;
+        try {
+            route = channel == null ? null : s.route(channel);
+        } finally {
+            d.exit();
+        }
+        RequestContext.Route previous = RequestContext.current();
+        if (route != null) {
+            RequestContext.use(route);
+        }
+        return previous;
+    }
+
+    /** Netty: the codec finished handing one read to the handlers after it; the route current before it applies again. */
+    public static void nettyReadDone(Object previous) {
+        if (previous != UNCHANGED) {
+            RequestContext.restore(previous instanceof RequestContext.Route ? (RequestContext.Route) previous : null);
+        }
+    }
+
+    /**
+     * Netty: a response part is written on a channel with requests in flight; it belongs to the oldest.
      *
      * @param status the status when the part is the response head, else -1
      * @param last   true for the last part, which ends the request
+     * @return true when the channel has no request in flight any more: the advice then clears its
+     *         attribute, so that an idle keep-alive connection holds nothing of the agent
      */
-    public static void nettyWrite(Object inFlight, int status, boolean last) {
+    public static boolean nettyWrite(Object channel, int status, boolean last) {
         HttpSink s = sink;
         HookGuard.Depth d;
-        if (s != null && inFlight != null && (d = HookGuard.enter()) != null) {
+        if (s != null && channel != null && (d = HookGuard.enter()) != null) {
             try {
-                s.nettyWrite(inFlight, status, last);
+                return s.nettyWrite(channel, status, last);
+            } finally {
+                d.exit();
+            }
+        }
+        return false;
+    }
+
+    /** Netty: a channel with requests in flight closed; they end without a response. */
+    public static void nettyClosed(Object channel) {
+        HttpSink s = sink;
+        HookGuard.Depth d;
+        if (s != null && channel != null && (d = HookGuard.enter()) != null) {
+            try {
+                s.nettyClosed(channel);
             } finally {
                 d.exit();
             }
@@ -332,10 +367,15 @@ public final class HttpHooks {
 
         void workerPool(Object pool, String server);
 
-        Object nettyRequest(String method, String uri);
+        /** Adds a decoded request to the channel's requests in flight ({@code channel}, null for none yet) and returns them. */
+        Object nettyRequest(Object channel, String method, String uri);
 
-        RequestContext.Route route(Object inFlight);
+        /** The route of the channel's newest request, or null. */
+        RequestContext.Route route(Object channel);
 
-        void nettyWrite(Object inFlight, int status, boolean last);
+        /** A response part of the channel's oldest request; true when none is left in flight. */
+        boolean nettyWrite(Object channel, int status, boolean last);
+
+        void nettyClosed(Object channel);
     }
 }

@@ -118,12 +118,16 @@ public final class Stacks {
     /**
      * Where a finding happened, as its summary says it: the causing method and the route in flight,
      * {@code FilesServlet.readWithoutClose (GET /files/*)}; the method alone off a request; the route
-     * alone when no stack was captured; {@code fallback} when neither is known.
+     * alone when no stack was captured or the stack has no frame of the application's own (the
+     * library's method is named only off a request); {@code fallback} when neither is known.
      *
      * @param site the causing frame ({@link #site}), or {@code null} without a stack
      */
     public static String where(String site, String route, String fallback) {
-        String method = site == null || site.isEmpty() || "unknown".equals(site) ? null : shortMethod(site);
+        // a library's frame (no frame of the application's own) is named only off a request
+        boolean known = site != null && !site.isEmpty() && !"unknown".equals(site)
+                && (route == null || isApplicationFrame(site));
+        String method = known ? shortMethod(site) : null;
         if (method == null) {
             return route != null ? route : fallback;
         }

@@ -70,6 +70,16 @@ class StacksTest {
         assertThat(Stacks.where(frames, null, "unknown code")).isEqualTo("FilesServlet.readWithoutClose");
         assertThat(Stacks.where(List.of(), "GET /files/*", "unknown code")).as("no stack captured").isEqualTo("GET /files/*");
         assertThat(Stacks.where((List<String>) null, null, "thread main")).isEqualTo("thread main");
+        List<String> library = List.of("java.io.FileInputStream.<init>(FileInputStream.java:159)",
+                "org.springframework.core.io.FileSystemResource.getInputStream(FileSystemResource.java:1)");
+        Stacks.libraryPackages(List.of("org.springframework."));
+        try {
+            assertThat(Stacks.where(library, "GET /x", "?")).as("no application frame: the route").isEqualTo("GET /x");
+            assertThat(Stacks.where(library, null, "?")).as("off a request: the library's method")
+                    .isEqualTo("FileSystemResource.getInputStream");
+        } finally {
+            Stacks.libraryPackages(List.of());
+        }
         assertThat(Stacks.shortMethod("com.example.Outer$Inner.run(Outer.java:3)")).isEqualTo("Outer$Inner.run");
         assertThat(Stacks.shortMethod("Top.run(Top.java:3)")).isEqualTo("Top.run");
     }

@@ -47,18 +47,6 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         }
     }
 
-    /** Netty's in-flight request, kept on the channel. */
-    static final class InFlight {
-        final RequestContext.Route route;
-        final long startNanos;
-        volatile int status = 200;
-
-        InFlight(RequestContext.Route route, long startNanos) {
-            this.route = route;
-            this.startNanos = startNanos;
-        }
-    }
-
     /** All series of one route: one latency histogram per status code, created on first use. */
     static final class RouteSeries {
         final String server;
@@ -120,10 +108,13 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         route.seal();
         serverReturned(request, route, System.nanoTime(), 200, false);
         RequestContext.Route.sealedCopy(route.value()).refinable();
-        Object inFlight = nettyRequest("GET", "/warmup/1?q=1");
-        route(inFlight).template(frameworkRoute("GET", "", "/warmup/{id}"));
-        nettyWrite(inFlight, 200, false);
-        nettyWrite(inFlight, -1, true);
+        Object channel = nettyRequest(null, "GET", "/warmup/1?q=1");
+        route(channel).template(frameworkRoute("GET", "", "/warmup/{id}"));
+        nettyRequest(channel, "GET", "/warmup/2");
+        nettyWrite(channel, 100, true);
+        nettyWrite(channel, 200, false);
+        nettyWrite(channel, -1, true);
+        nettyClosed(channel);
         checkSaturation();
     }
 
@@ -272,34 +263,76 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     // ---- netty ----
 
     @Override
-    public Object nettyRequest(String method, String uri) {
+    public Object nettyRequest(Object channel, String method, String uri) {
         try {
-            active("netty").increment();
+            NettyChannel c = channel instanceof NettyChannel ? (NettyChannel) channel : new NettyChannel();
             String route = routes.uri(method, uri);
-            return new InFlight(new RequestContext.Route(route, RouteTemplates.method(route), "", true), System.nanoTime());
+            if (c.add(new NettyChannel.InFlight(new RequestContext.Route(route, RouteTemplates.method(route), "", true),
+                    System.nanoTime()))) {
+                active("netty").increment();
+            }
+            return c;
         } catch (Throwable t) {
-            return null;
+            return channel;
         }
     }
 
     @Override
-    public RequestContext.Route route(Object inFlight) {
-        return inFlight instanceof InFlight ? ((InFlight) inFlight).route : null;
+    public RequestContext.Route route(Object channel) {
+        NettyChannel.InFlight newest = channel instanceof NettyChannel ? ((NettyChannel) channel).newest() : null;
+        return newest == null ? null : newest.route;
     }
 
+    /**
+     * A response part of the channel's oldest request. An interim response ({@code 1xx} other than
+     * {@code 101 Switching Protocols}, after which the channel speaks another protocol) neither sets
+     * the status nor, with its last part, ends the request.
+     */
     @Override
-    public void nettyWrite(Object inFlight, int status, boolean last) {
+    public boolean nettyWrite(Object channel, int status, boolean last) {
         try {
-            InFlight f = (InFlight) inFlight;
+            NettyChannel c = (NettyChannel) channel;
+            NettyChannel.InFlight f = c.oldest();
+            if (f == null) {
+                return true;
+            }
             if (status > 0) {
+                if (status < 200 && status != 101) {
+                    f.interim = !last;
+                    return false;
+                }
+                f.interim = false;
                 f.status = status;
             }
             if (last) {
+                if (f.interim) {
+                    f.interim = false;
+                    return false;
+                }
+                c.removeOldest();
                 f.route.seal();
                 finished("netty", f.route.value(), f.startNanos, f.status);
             }
+            return c.size() == 0;
         } catch (Throwable ignored) {
-            // never disturb the response
+            return false; // never disturb the response
+        }
+    }
+
+    /**
+     * The channel closed: its requests still in flight (the client went away mid-request, or before
+     * the responses of its pipelined requests) are no longer active. Not recorded as requests: they
+     * have no response and no status.
+     */
+    @Override
+    public void nettyClosed(Object channel) {
+        try {
+            NettyChannel c = (NettyChannel) channel;
+            while (c.removeOldest() != null) {
+                active("netty").decrement();
+            }
+        } catch (Throwable ignored) {
+            // never disturb the channel
         }
     }
 

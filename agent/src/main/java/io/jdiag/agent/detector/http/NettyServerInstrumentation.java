@@ -16,9 +16,11 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Netty HTTP servers ({@code HttpServerCodec}, or {@code HttpRequestDecoder} + {@code HttpResponseEncoder}):
  * a request starts when the decoder emits an {@code HttpRequest} and ends when the encoder writes
- * the response's {@code LastHttpContent}. The in-flight request is kept in a channel attribute;
- * while the decoder hands a read to the handlers after it, the request's route is current on the
- * event-loop thread, so findings raised by those handlers carry it.
+ * the last part of its response, or when the channel closes first. The channel's requests in flight
+ * (several with HTTP/1.1 pipelining; responses go to the oldest) are kept in a channel attribute;
+ * while the decoder hands a read to the handlers after it, the newest request's route is current
+ * on the event-loop thread, so findings raised by those handlers carry it, and after the read the
+ * route that was current before it is current again.
  */
 public final class NettyServerInstrumentation implements TypeInstrumentation {
     static final String DECODER = "io.netty.handler.codec.http.HttpObjectDecoder";
@@ -36,6 +38,7 @@ public final class NettyServerInstrumentation implements TypeInstrumentation {
         String self = NettyServerInstrumentation.class.getName();
         advice.apply(named("decode").and(takesArguments(3)).and(not(isAbstract())), self + "$DecodeAdvice");
         advice.apply(named("channelRead").and(takesArguments(2)), self + "$ChannelReadAdvice");
+        advice.apply(named("channelInactive").and(takesArguments(1)), self + "$ChannelInactiveAdvice");
         advice.apply(named("write").and(takesArguments(3)), self + "$WriteAdvice");
     }
 
@@ -53,9 +56,11 @@ public final class NettyServerInstrumentation implements TypeInstrumentation {
                     Object msg = out.get(i);
                     if (msg instanceof io.netty.handler.codec.http.HttpRequest) {
                         io.netty.handler.codec.http.HttpRequest request = (io.netty.handler.codec.http.HttpRequest) msg;
-                        Object inFlight = HttpHooks.nettyRequest(request.method().name(), request.uri());
-                        if (inFlight != null) {
-                            ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE)).set(inFlight);
+                        io.netty.util.Attribute<Object> attribute = ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE));
+                        Object channel = attribute.get();
+                        Object next = HttpHooks.nettyRequest(channel, request.method().name(), request.uri());
+                        if (next != channel) {
+                            attribute.set(next);
                         }
                     }
                 }
@@ -65,16 +70,29 @@ public final class NettyServerInstrumentation implements TypeInstrumentation {
 
     public static class ChannelReadAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object decoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx) {
+        public static Object enter(@Advice.This Object decoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx) {
             if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder) {
-                HttpHooks.nettyRead(ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE)).get());
+                return HttpHooks.nettyRead(ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE)).get());
             }
+            return null;
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This Object decoder) {
+        public static void exit(@Advice.This Object decoder, @Advice.Enter Object previous) {
             if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder) {
-                HttpHooks.nettyReadDone();
+                HttpHooks.nettyReadDone(previous);
+            }
+        }
+    }
+
+    public static class ChannelInactiveAdvice {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This Object decoder, @Advice.Argument(0) io.netty.channel.ChannelHandlerContext ctx) {
+            if (decoder instanceof io.netty.handler.codec.http.HttpRequestDecoder) {
+                Object channel = ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE)).getAndSet(null);
+                if (channel != null) {
+                    HttpHooks.nettyClosed(channel);
+                }
             }
         }
     }
@@ -88,13 +106,10 @@ public final class NettyServerInstrumentation implements TypeInstrumentation {
                 boolean head = msg instanceof io.netty.handler.codec.http.HttpResponse;
                 if (head || last) {
                     io.netty.util.Attribute<Object> attribute = ctx.channel().attr(io.netty.util.AttributeKey.valueOf(ATTRIBUTE));
-                    Object inFlight = attribute.get();
-                    if (inFlight != null) {
-                        HttpHooks.nettyWrite(inFlight,
-                                head ? ((io.netty.handler.codec.http.HttpResponse) msg).status().code() : -1, last);
-                        if (last) {
-                            attribute.compareAndSet(inFlight, null);
-                        }
+                    Object channel = attribute.get();
+                    if (channel != null && HttpHooks.nettyWrite(channel,
+                            head ? ((io.netty.handler.codec.http.HttpResponse) msg).status().code() : -1, last)) {
+                        attribute.compareAndSet(channel, null);
                     }
                 }
             }

@@ -126,16 +126,21 @@ class RestEasyRouteTest {
         public void workerPool(Object pool, String server) {}
 
         @Override
-        public Object nettyRequest(String method, String uri) {
+        public Object nettyRequest(Object channel, String method, String uri) {
             return null;
         }
 
         @Override
-        public RequestContext.Route route(Object inFlight) {
+        public RequestContext.Route route(Object channel) {
             return null;
         }
 
         @Override
-        public void nettyWrite(Object inFlight, int status, boolean last) {}
+        public boolean nettyWrite(Object channel, int status, boolean last) {
+            return false;
+        }
+
+        @Override
+        public void nettyClosed(Object channel) {}
     }
 }

@@ -58,4 +58,76 @@ class NettyServerIT {
             assertThat(sample(metrics, "jdiag_http_server_requests_active{server=\"netty\"}")).isZero();
         }
     }
+
+    /**
+     * Clients that go away mid-request (a body cut short, a response still being computed) and HTTP/1.1
+     * pipelining, under concurrent load: every request ends exactly once, on its own route, and the
+     * active gauge returns to zero.
+     */
+    @Test
+    void inFlightAccountingIsExactWithAbruptClosesAndPipelining() throws Exception {
+        try (ServiceProcess service = ServiceProcess.builder()
+                .javaAgent(Paths.agentJar(), "http.port=0")
+                .serviceArgs("--netty-port", "0")
+                .start()) {
+            Matcher m = Pattern.compile("netty listening on port (\\d+)").matcher(service.stdout());
+            assertThat(m.find()).as(service.stdout()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            int clients = 8;
+            int rounds = 25;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    done.add(pool.submit(() -> {
+                        for (int r = 0; r < rounds; r++) {
+                            // three pipelined requests in one write, answered in order on one connection
+                            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                                s.setSoTimeout(10_000);
+                                s.getOutputStream().write(("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                                        + "GET /users/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                        + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                String responses = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                                assertThat(responses.split("HTTP/1.1 200 OK", -1)).as(responses).hasSize(4);
+                            }
+                            // a body cut short: the head is decoded, the rest never comes
+                            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                                s.getOutputStream().write("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                s.getOutputStream().flush();
+                            }
+                            // a response still being computed off the loop when the client leaves
+                            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                                s.getOutputStream().write("GET /offload?ms=50 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                s.getOutputStream().flush();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            AgentEndpoint agent = AgentEndpoint.of(service);
+            int n = clients * rounds;
+            String metrics = agent.metrics();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (sample(metrics, "jdiag_http_server_requests_active{server=\"netty\"}") != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200); // the server notices the last closes and the offloaded responses finish
+                metrics = agent.metrics();
+            }
+            assertThat(sample(metrics, "jdiag_http_server_requests_active{server=\"netty\"}")).as(metrics).isZero();
+            assertThat(sample(metrics, "jdiag_http_server_requests_seconds_count{server=\"netty\",method=\"GET\",route=\"/hello\",status=\"200\"}"))
+                    .as("two per pipelined connection, each once").isEqualTo(2 * n);
+            assertThat(sample(metrics, "jdiag_http_server_requests_seconds_count{server=\"netty\",method=\"GET\",route=\"/users/*\",status=\"200\"}"))
+                    .as("the middle request on its own route").isEqualTo(n);
+            assertThat(metrics).as("a request cut short has no response and no status")
+                    .doesNotContain("jdiag_http_server_requests_seconds_count{server=\"netty\",method=\"POST\"");
+        }
+    }
 }
