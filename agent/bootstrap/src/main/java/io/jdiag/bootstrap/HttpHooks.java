@@ -324,7 +324,7 @@ public final class HttpHooks {
                 d.exit();
             }
         }
-        return false;
+        return s == null && last; // detached: the attribute need not outlive this response
     }
 
     /** Netty: a channel with requests in flight closed; they end without a response. */
