@@ -18,6 +18,9 @@ import java.util.List;
  * there the advice cannot resolve {@code io.jdiag.bootstrap} and the detector is blind. Prints
  * {@code key=value} lines, then the agent's {@code /metrics} between markers.
  *
+ * <p>With a fourth argument {@code await-attach}, the loaders and Gson are loaded first, then it prints
+ * {@code READY} and waits for a line on stdin: the test attaches the agent meanwhile.
+ *
  * <p>No {@code Loader} in this class's name either: its nested classes carry it in theirs.
  */
 public final class NonDelegatingMain {
@@ -32,6 +35,16 @@ public final class NonDelegatingMain {
         // The control first: anything it recorded would be in the metrics before the woven loader's calls.
         ClassLoader control = new IsolatingRealm(gson);
         ClassLoader woven = new RefusingClassLoader(gson);
+        if (args.length > 3 && args[3].equals("await-attach")) {
+            // Both loaders, and Gson in each, loaded before the agent comes: the attach retransforms them.
+            Class.forName("com.google.gson.Gson", true, control);
+            Class.forName("com.google.gson.Gson", true, woven);
+            System.out.println("READY");
+            System.out.flush();
+            if (new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
+                throw new IllegalStateException("stdin closed before the attach");
+            }
+        }
         System.out.println("control.hooks=" + hooksSeenBy(control));
         System.out.println("woven.hooks=" + hooksSeenBy(woven));
         System.out.println("control.calls=" + serialize(control, controlCalls));
