@@ -103,7 +103,11 @@ public final class NonDelegatingMain {
         if (endpoint == null || endpoint.equals("off")) {
             return "no endpoint: " + endpoint;
         }
-        try (InputStream in = URI.create(endpoint).resolve("metrics").toURL().openStream()) {
+        java.net.URLConnection c = URI.create(endpoint).resolve("metrics").toURL().openConnection();
+        // timeouts set: a call without one is itself a finding of the http detector
+        c.setConnectTimeout(30_000);
+        c.setReadTimeout(30_000);
+        try (InputStream in = c.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
