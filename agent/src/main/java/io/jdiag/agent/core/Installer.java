@@ -33,6 +33,10 @@ import net.bytebuddy.utility.JavaModule;
  * from then on, and the classes it had woven are retransformed without its advice; the other
  * detectors' advice in those classes stays. A class that cannot be woven at all is counted in
  * {@code jdiag_agent_instrumentation_errors_total} and logged once; it is one class, not a detector.
+ *
+ * <p>Whenever any detector runs, the builder also holds the core's own instrumentation,
+ * {@link BootDelegation} (class loaders answer {@code io.jdiag.bootstrap.*} from the boot loader),
+ * in a guard of its own: its failure is one line and turns off nothing else.
  */
 final class Installer {
     /** Told when a detector's instrumentation fails; may be called on any thread, inside a transformer. */
