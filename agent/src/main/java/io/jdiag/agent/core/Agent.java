@@ -144,6 +144,9 @@ public final class Agent implements AutoCloseable {
             new AgentThread(() -> startEndpoint(false), "jdiag-endpoint-start").start();
         }
 
+        if (!started.isEmpty()) {
+            BootDelegation.setContainerProperties();
+        }
         transformer = installer.install(inst, Agent.class.getClassLoader(), started, this::detectorFailed);
         installed = true;
         List<Detector> working = new ArrayList<>();

@@ -33,6 +33,10 @@ import net.bytebuddy.utility.JavaModule;
  * from then on, and the classes it had woven are retransformed without its advice; the other
  * detectors' advice in those classes stays. A class that cannot be woven at all is counted in
  * {@code jdiag_agent_instrumentation_errors_total} and logged once; it is one class, not a detector.
+ *
+ * <p>Whenever any detector runs, the builder also holds the core's own instrumentation,
+ * {@link BootDelegation} (class loaders answer {@code io.jdiag.bootstrap.*} from the boot loader),
+ * in a guard of its own: its failure is one line and turns off nothing else.
  */
 final class Installer {
     /** Told when a detector's instrumentation fails; may be called on any thread, inside a transformer. */
@@ -57,7 +61,8 @@ final class Installer {
                                            FailureListener onFailure) {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
-        NamePrefilter prefilter = new NamePrefilter(detectors);
+        NamePrefilter prefilter = new NamePrefilter(detectors,
+                detectors.isEmpty() ? List.of() : List.of(BootDelegation.instrumentation()));
         // Once now, before our transformer is registered: its first use makes a JDK proxy, which
         // loads java.lang.invoke classes; loaded through our own transformer, which asks the
         // pre-filter again, they are a ClassCircularityError (JDK 25).
@@ -116,36 +121,58 @@ final class Installer {
 
         for (Detector detector : detectors) {
             DetectorGuard guard = new DetectorGuard(detector.name(), onFailure, agentLoader);
-            List<AgentBuilder.Transformer.ForAdvice> transformers = new ArrayList<>();
-            List<List<String>> adviceNames = new ArrayList<>();
-            List<TypeInstrumentation> instrumentations;
-            try {
-                instrumentations = detector.instrumentations();
-                for (TypeInstrumentation ti : instrumentations) {
-                    AgentBuilder.Transformer.ForAdvice[] forAdvice = {
-                        new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                    };
-                    List<String> names = new ArrayList<>();
-                    ti.transform((methods, adviceClass) -> {
-                        forAdvice[0] = forAdvice[0].advice(methods, adviceClass);
-                        names.add(adviceClass);
-                    });
-                    transformers.add(forAdvice[0]);
-                    adviceNames.add(names);
-                    ti.typeMatcher();
-                    ti.classLoaderMatcher();
-                }
-            } catch (Throwable t) {
-                guard.fail("its instrumentation could not be prepared: " + DetectorCatalog.cause(t));
-                continue;
-            }
-            for (int i = 0; i < instrumentations.size(); i++) {
-                TypeInstrumentation ti = instrumentations.get(i);
-                builder = builder.type(guard.types(ti.typeMatcher()), guard.loaders(ti.classLoaderMatcher()))
-                        .transform(guard.transformer(transformers.get(i), adviceNames.get(i)));
-            }
+            builder = add(builder, guard, detector::instrumentations);
+        }
+        if (!detectors.isEmpty()) {
+            // The core's own: hooks resolvable from loaders that do not delegate to the boot loader.
+            // Its failure turns off nothing but itself (said once); the detectors run on.
+            builder = add(builder, new DetectorGuard(BOOT_DELEGATION, (name, cause) -> Log.line(
+                    "jdiag: boot delegation for class loaders is off (" + cause + "); in containers whose class loaders"
+                            + " do not delegate to the boot loader (OSGi, JBoss Modules) the detectors see nothing"),
+                    agentLoader), () -> List.of(BootDelegation.instrumentation()));
         }
         return builder.installOn(inst);
+    }
+
+    /** The name under which the core's boot-delegation instrumentation is guarded and logged. */
+    static final String BOOT_DELEGATION = "boot-delegation";
+
+    /** Where a guarded part (a detector, or the core's own) gets its instrumentations. */
+    interface InstrumentationSource {
+        List<TypeInstrumentation> get() throws Exception;
+    }
+
+    /** Adds one guarded part's instrumentations to the builder; one that cannot be prepared adds none. */
+    private static AgentBuilder add(AgentBuilder builder, DetectorGuard guard, InstrumentationSource source) {
+        List<AgentBuilder.Transformer.ForAdvice> transformers = new ArrayList<>();
+        List<List<String>> adviceNames = new ArrayList<>();
+        List<TypeInstrumentation> instrumentations;
+        try {
+            instrumentations = source.get();
+            for (TypeInstrumentation ti : instrumentations) {
+                AgentBuilder.Transformer.ForAdvice[] forAdvice = {
+                    new AgentBuilder.Transformer.ForAdvice().include(guard.agentLoader)
+                };
+                List<String> names = new ArrayList<>();
+                ti.transform((methods, adviceClass) -> {
+                    forAdvice[0] = forAdvice[0].advice(methods, adviceClass);
+                    names.add(adviceClass);
+                });
+                transformers.add(forAdvice[0]);
+                adviceNames.add(names);
+                ti.typeMatcher();
+                ti.classLoaderMatcher();
+            }
+        } catch (Throwable t) {
+            guard.fail("its instrumentation could not be prepared: " + DetectorCatalog.cause(t));
+            return builder;
+        }
+        for (int i = 0; i < instrumentations.size(); i++) {
+            TypeInstrumentation ti = instrumentations.get(i);
+            builder = builder.type(guard.types(ti.typeMatcher()), guard.loaders(ti.classLoaderMatcher()))
+                    .transform(guard.transformer(transformers.get(i), adviceNames.get(i)));
+        }
+        return builder;
     }
 
     /**

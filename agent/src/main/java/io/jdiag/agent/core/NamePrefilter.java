@@ -34,6 +34,14 @@ final class NamePrefilter {
     private final List<ElementMatcher<? super TypeDescription>> matchers = new ArrayList<>();
 
     NamePrefilter(List<Detector> detectors) {
+        this(detectors, java.util.Collections.emptyList());
+    }
+
+    /** @param core the core's own instrumentations, matched along with the detectors' */
+    NamePrefilter(List<Detector> detectors, List<TypeInstrumentation> core) {
+        for (TypeInstrumentation ti : core) {
+            matchers.add(ti.typeMatcher());
+        }
         for (Detector d : detectors) {
             try {
                 for (TypeInstrumentation ti : d.instrumentations()) {
