@@ -3,35 +3,25 @@ package io.jdiag.agent.detector.http;
 import io.jdiag.agent.core.DetectorContext;
 import io.jdiag.agent.core.RequestTimes;
 import io.jdiag.agent.export.LatencyHistogram;
-import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.agent.report.FindingsStore;
-import io.jdiag.agent.report.Stacks;
 import io.jdiag.bootstrap.HttpHooks;
 import io.jdiag.bootstrap.RequestContext;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The server half of the http detector. Application threads: route lookup, one entry in the
- * active-request map, one histogram record. Agent thread: worker-pool saturation checks.
+ * The server half of the http detector, the sink of its hooks: servlet requests (timed on their
+ * worker thread; async ones to completion by an {@link AsyncListenerProxy}), Netty requests (a
+ * {@link NettyChannel} of requests in flight per channel), and the worker pools, whose saturation
+ * {@link WorkerSaturation} checks. Application threads: route lookup, one entry in the
+ * active-request map, one histogram record. Agent thread: the saturation checks.
  */
 final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     static final int MAX_ROUTES = 100;
     static final long SATURATION_CHECK_MILLIS = 1000;
-    static final String ADVICE_SATURATION = "find what holds the workers (the stack above), bound it with a timeout, "
-            + "or size the pool for the load; see docs/detectors.md#http";
 
     /** One request being served by a worker thread. */
     static final class Active {
@@ -75,8 +65,6 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     private final Map<String, Map<String, RouteSeries>> series = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> activeByServer = new ConcurrentHashMap<>();
     private final Map<Thread, Active> activeByThread = new ConcurrentHashMap<>();
-    /** Worker pools by identity, weakly: a container stopped and collected drops out. Guarded by itself. */
-    private final Map<Object, String> pools = Collections.synchronizedMap(new WeakHashMap<>());
     private final ClassValue<String> serverOfRequest = new ClassValue<String>() {
         @Override
         protected String computeValue(Class<?> type) {
@@ -88,12 +76,12 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     };
     private final FindingsStore findings;
     private final RequestTimes requestTimes;
-    private final WorkerPools workerPools = new WorkerPools();
-    private final Map<Object, Long> lastStackMillis = new WeakHashMap<>();
+    private final WorkerSaturation saturation;
 
     HttpServerAnalyzer(DetectorContext context) {
         this.findings = context.findings();
         this.requestTimes = context.requestTimes();
+        this.saturation = new WorkerSaturation(findings, activeByThread);
         new HttpMetrics(this).register(context.registry());
         context.every(SATURATION_CHECK_MILLIS, this::checkSaturation);
     }
@@ -189,74 +177,10 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     public Object asyncListener(Class<?> listenerType, Object request, RequestContext.Route route, long startNanos) {
         try {
             String server = serverOfRequest.get(request.getClass());
-            return Proxy.newProxyInstance(listenerType.getClassLoader(), new Class<?>[] {listenerType},
-                    new AsyncCompletion(server, route, startNanos));
+            return AsyncListenerProxy.create(listenerType, route,
+                    status -> finished(server, route.value(), startNanos, status));
         } catch (Throwable t) {
             return null;
-        }
-    }
-
-    /**
-     * The {@code AsyncListener} of an async servlet request, implemented as a JDK proxy so the
-     * agent needs no class in the application's class loader. Ends the timing once.
-     */
-    private final class AsyncCompletion implements InvocationHandler {
-        private final String server;
-        private final RequestContext.Route route;
-        private final long startNanos;
-        private final AtomicBoolean done = new AtomicBoolean();
-
-        AsyncCompletion(String server, RequestContext.Route route, long startNanos) {
-            this.server = server;
-            this.route = route;
-            this.startNanos = startNanos;
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) {
-            try {
-                switch (method.getName()) {
-                    case "onComplete":
-                    case "onError":
-                    case "onTimeout":
-                        if (done.compareAndSet(false, true)) {
-                            int status = statusOf(args[0]);
-                            finished(server, route.value(), startNanos,
-                                    method.getName().equals("onComplete") ? status : Math.max(status, 500));
-                        }
-                        return null;
-                    case "onStartAsync":
-                        // a restarted async cycle drops its listeners unless they re-register
-                        Object context = args[0].getClass().getMethod("getAsyncContext").invoke(args[0]);
-                        for (Method m : context.getClass().getMethods()) {
-                            if (m.getName().equals("addListener") && m.getParameterCount() == 1) {
-                                m.invoke(context, proxy);
-                                break;
-                            }
-                        }
-                        return null;
-                    case "hashCode":
-                        return System.identityHashCode(proxy);
-                    case "equals":
-                        return proxy == args[0];
-                    case "toString":
-                        return "jdiag async timing of " + route;
-                    default:
-                        return null;
-                }
-            } catch (Throwable t) {
-                return null;
-            }
-        }
-
-        private int statusOf(Object asyncEvent) {
-            try {
-                Object response = asyncEvent.getClass().getMethod("getSuppliedResponse").invoke(asyncEvent);
-                Object status = response.getClass().getMethod("getStatus").invoke(response);
-                return (Integer) status;
-            } catch (Throwable t) {
-                return 200;
-            }
         }
     }
 
@@ -340,101 +264,15 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
 
     @Override
     public void workerPool(Object pool, String poolClass) {
-        try {
-            pools.put(pool, WorkerPoolInstrumentation.server(poolClass));
-        } catch (Throwable ignored) {
-            // gauges are best effort
-        }
+        saturation.register(pool, poolClass);
     }
 
-    /** Snapshot of every registered pool, read reflectively (the agent cannot see container classes). */
     List<WorkerPools.State> poolStates() {
-        List<Map.Entry<Object, String>> copy;
-        synchronized (pools) {
-            copy = new ArrayList<>(pools.entrySet());
-        }
-        List<WorkerPools.State> out = new ArrayList<>();
-        for (Map.Entry<Object, String> e : copy) {
-            WorkerPools.State s = workerPools.read(e.getKey(), e.getValue());
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out;
+        return saturation.states();
     }
 
-    /** Agent thread: a pool with every worker busy and requests queued is saturated. */
     void checkSaturation() {
-        List<Map.Entry<Object, String>> copy;
-        synchronized (pools) {
-            copy = new ArrayList<>(pools.entrySet());
-        }
-        for (Map.Entry<Object, String> e : copy) {
-            WorkerPools.State s = workerPools.read(e.getKey(), e.getValue());
-            if (s != null && s.saturated()) {
-                findings.record(saturationFinding(e.getKey(), s));
-            }
-        }
-    }
-
-    private FindingEvent saturationFinding(Object pool, WorkerPools.State s) {
-        long now = System.nanoTime();
-        Map<String, long[]> byRoute = new LinkedHashMap<>(); // route -> {workers, oldest nanos}
-        Thread sampleThread = null;
-        String topRoute = null;
-        for (Map.Entry<Thread, Active> a : activeByThread.entrySet()) {
-            if (!a.getKey().getName().startsWith(s.threadPrefix)) {
-                continue;
-            }
-            long[] v = byRoute.computeIfAbsent(a.getValue().route.value(), r -> new long[2]);
-            v[0]++;
-            v[1] = Math.max(v[1], now - a.getValue().startNanos);
-        }
-        List<Map.Entry<String, long[]>> ranked = new ArrayList<>(byRoute.entrySet());
-        ranked.sort(Comparator.comparingLong((Map.Entry<String, long[]> r) -> r.getValue()[0]).reversed());
-        StringBuilder routesText = new StringBuilder();
-        for (Map.Entry<String, long[]> r : ranked) {
-            if (routesText.length() > 0) {
-                routesText.append(", ");
-            }
-            routesText.append(r.getKey()).append(" x").append(r.getValue()[0])
-                    .append(String.format(" (oldest %.1f s)", r.getValue()[1] / 1e9));
-        }
-        if (!ranked.isEmpty()) {
-            topRoute = ranked.get(0).getKey();
-            for (Map.Entry<Thread, Active> a : activeByThread.entrySet()) {
-                if (a.getValue().route.value().equals(topRoute) && a.getKey().getName().startsWith(s.threadPrefix)) {
-                    sampleThread = a.getKey();
-                    break;
-                }
-            }
-        }
-        // One stack of a worker on the busiest route says what the workers wait on; a stack dump
-        // is a safepoint, so at most one per pool every 10 s.
-        List<String> stack = Collections.emptyList();
-        long nowMillis = System.currentTimeMillis();
-        Long last = lastStackMillis.get(pool);
-        if (sampleThread != null && (last == null || nowMillis - last >= 10_000)) {
-            lastStackMillis.put(pool, nowMillis);
-            Throwable holder = new Throwable();
-            holder.setStackTrace(sampleThread.getStackTrace());
-            stack = Stacks.frames(holder);
-        }
-        String summary = s.server + " worker pool " + s.name + " saturated: " + s.busy + "/" + s.max
-                + " workers busy, " + s.queued + " requests queued"
-                + (topRoute == null ? "" : "; " + topRoute + " holds " + byRoute.get(topRoute)[0] + " workers");
-        return new FindingEvent("http", "worker_saturation", s.server + " " + s.name)
-                .severity("critical")
-                .summary(summary)
-                .route(topRoute)
-                .thread(sampleThread == null ? null : sampleThread.getName())
-                .stack(stack)
-                .advice(ADVICE_SATURATION)
-                .detail("pool", s.name)
-                .detail("busy", s.busy)
-                .detail("max", s.max)
-                .detail("queued", s.queued)
-                .detail("routesOccupyingWorkers", routesText.toString());
+        saturation.check();
     }
 
     // ---- for metrics ----
