@@ -5,6 +5,7 @@ import io.jdiag.agent.core.RequestTimes;
 import io.jdiag.agent.export.LatencyHistogram;
 import io.jdiag.agent.report.FindingsStore;
 import io.jdiag.bootstrap.HttpHooks;
+import io.jdiag.bootstrap.NettyChannel;
 import io.jdiag.bootstrap.RequestContext;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdiag.agent.core.Config;
 import io.jdiag.agent.core.WarmUpContext;
+import io.jdiag.bootstrap.NettyChannel;
 import io.jdiag.bootstrap.RequestContext;
 import io.prometheus.client.CollectorRegistry;
 import org.junit.jupiter.api.AfterEach;
