@@ -65,7 +65,8 @@ class DetachIT {
         Files.copy(Paths.agentJar(), jar);
         otherBuild = dir.resolve("jdiag-agent-other-build.jar");
         withAnotherHook(Paths.agentJar(), otherBuild);
-        service = ServiceProcess.builder().javaAgent(jar, "http.port=0").start();
+        // report.dir: the agent also has a shutdown hook and a periodic writer to take back
+        service = ServiceProcess.builder().javaAgent(jar, "http.port=0,report.dir=" + dir.resolve("reports")).start();
         pid = Long.toString(service.pid());
     }
 
@@ -74,8 +75,10 @@ class DetachIT {
         if (service != null) {
             service.close();
         }
-        for (Path p : List.of(jar, otherBuild, dir)) {
-            Files.deleteIfExists(p);
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -96,7 +99,7 @@ class DetachIT {
     @Test
     @Order(2)
     void theSameBuildAttachesAgainAndDetachesCleanAgain() throws Exception {
-        Jdiag.Result r = cli(jar, "attach", pid, "http.port=0");
+        Jdiag.Result r = cli(jar, "attach", pid, "http.port=0", "report.dir=" + dir.resolve("reports"));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("attached to " + pid + ", endpoint http://");
         AgentEndpoint agent = AgentEndpoint.of(service);
