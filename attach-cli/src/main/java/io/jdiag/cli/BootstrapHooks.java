@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 final class BootstrapHooks {
     private static final String AGENT_MAIN = "io.jdiag.agent.AgentMain";
+    /** In the agent's refusal line and in the CLI's. */
+    static final String MISMATCH = "holds the bootstrap hooks of another jdiag build";
 
     private BootstrapHooks() {
     }
@@ -39,7 +41,7 @@ final class BootstrapHooks {
 
     /** Worded as the agent's own refusal line ({@code AgentMain.mismatchLine}). */
     static String mismatchLine(long pid, String installed, String ours) {
-        return "jdiag: JVM " + pid + " holds the bootstrap hooks of another jdiag build (hooks " + installed
+        return "jdiag: JVM " + pid + " " + MISMATCH + " (hooks " + installed
                 + ", this agent jar's " + ours + "); they stay on its boot class path until it exits, so only an agent"
                 + " jar of that build can attach again: use that jar, or restart the JVM to use this one";
     }
