@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A detach leaves nothing of the agent behind but its bootstrap hooks, and a JVM that holds the
  * hooks of one build refuses an agent of another. One service, started with the agent
  * ({@code -javaagent}, so the container's worker pool is registered and read through
- * {@code WorkerPools}), then detached, re-attached with the same build, detached again, and offered
- * another build: by the CLI (refused before loading) and straight through the attach mechanism with
+ * {@code WorkerPools}), then detached, re-attached with the same build, detached again, refused
+ * an attach (port taken: no agent class left either), and offered another build: by the CLI (refused before loading) and straight through the attach mechanism with
  * the jar replaced in place (refused by the agent).
  *
  * <p>"Nothing behind" is what {@code jcmd GC.class_histogram} shows after {@code GC.run}: no object
@@ -111,8 +111,19 @@ class DetachIT {
         assertThat(agentObjectsAfterGc()).isEmpty();
     }
 
+    /** A refused attach created the agent's loader and started its detectors before it gave up. */
     @Test
     @Order(3)
+    void aRefusedAttachLeavesNoAgentClassEither() throws Exception {
+        Jdiag.Result r = cli(jar, "attach", pid, "http.port=" + service.port());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr()).as(r.toString()).contains("cannot serve the endpoint");
+        assertThat(agentObjectsAfterGc()).isEmpty();
+        assertNotAttachedAndRunningOn();
+    }
+
+    @Test
+    @Order(4)
     void anotherBuildIsRefusedByTheCliInOneLine() {
         Jdiag.Result r = cli(otherBuild, "attach", pid, "http.port=0");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
@@ -130,7 +141,7 @@ class DetachIT {
      * inside advice.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void anotherBuildReplacingTheJarInPlaceIsRefusedByTheAgent() throws Exception {
         Path staged = dir.resolve("staged.jar");
         Files.copy(otherBuild, staged);
