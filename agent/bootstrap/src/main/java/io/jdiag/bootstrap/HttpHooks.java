@@ -241,6 +241,24 @@ public final class HttpHooks {
     }
 
     /**
+     * Netty's request in flight, kept on its channel (an attribute) until the response ends. Made by
+     * the agent, but a bootstrap type holding bootstrap and JDK types only: a keep-alive channel whose
+     * request was in flight at a detach keeps it after the advice that clears it is gone, and an agent
+     * object there would pin the agent class loader.
+     */
+    public static final class NettyInFlight {
+        public final RequestContext.Route route;
+        public final long startNanos;
+        /** The status of the response head, once written; 200 until then. */
+        public volatile int status = 200;
+
+        public NettyInFlight(RequestContext.Route route, long startNanos) {
+            this.route = route;
+            this.startNanos = startNanos;
+        }
+    }
+
+    /**
      * Netty: the server codec decoded a request. Makes its route current on this thread (the
      * handlers after the codec run inside this read) and returns the in-flight request, which the
      * advice keeps on the channel; null without a sink.

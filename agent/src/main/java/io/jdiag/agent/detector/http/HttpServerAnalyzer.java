@@ -47,18 +47,6 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         }
     }
 
-    /** Netty's in-flight request, kept on the channel. */
-    static final class InFlight {
-        final RequestContext.Route route;
-        final long startNanos;
-        volatile int status = 200;
-
-        InFlight(RequestContext.Route route, long startNanos) {
-            this.route = route;
-            this.startNanos = startNanos;
-        }
-    }
-
     /** All series of one route: one latency histogram per status code, created on first use. */
     static final class RouteSeries {
         final String server;
@@ -276,7 +264,8 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
         try {
             active("netty").increment();
             String route = routes.uri(method, uri);
-            return new InFlight(new RequestContext.Route(route, RouteTemplates.method(route), "", true), System.nanoTime());
+            return new HttpHooks.NettyInFlight(new RequestContext.Route(route, RouteTemplates.method(route), "", true),
+                    System.nanoTime());
         } catch (Throwable t) {
             return null;
         }
@@ -284,13 +273,13 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
 
     @Override
     public RequestContext.Route route(Object inFlight) {
-        return inFlight instanceof InFlight ? ((InFlight) inFlight).route : null;
+        return inFlight instanceof HttpHooks.NettyInFlight ? ((HttpHooks.NettyInFlight) inFlight).route : null;
     }
 
     @Override
     public void nettyWrite(Object inFlight, int status, boolean last) {
         try {
-            InFlight f = (InFlight) inFlight;
+            HttpHooks.NettyInFlight f = (HttpHooks.NettyInFlight) inFlight;
             if (status > 0) {
                 f.status = status;
             }
