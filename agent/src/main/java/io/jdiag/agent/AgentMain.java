@@ -16,13 +16,12 @@ import java.util.jar.JarFile;
  * {@link AgentClassLoader} that holds the implementation, and hand over to
  * {@code io.jdiag.agent.core.Agent} inside it.
  *
- * <p>JDK classes only: this class is loaded by the system class loader, next to the application.
+ * <p>JDK classes only (and, once it has appended them, the bootstrap hooks' {@code BootstrapJar}):
+ * this class is loaded by the system class loader, next to the application.
  */
 public final class AgentMain {
     private static final String BOOTSTRAP_JAR = "jdiag-bootstrap.jar";
     private static final String BOOTSTRAP_PROBE = "io.jdiag.bootstrap.LeaksHooks";
-    /** Holds the fingerprint of the hooks on the bootstrap class path (absent from builds before it). */
-    private static final String FINGERPRINT_CLASS = "io.jdiag.bootstrap.BootstrapJar";
     /** The same fingerprint for the CLI, which compares it with its agent jar's before it attaches. */
     static final String FINGERPRINT_PROPERTY = "io.jdiag.bootstrap.fingerprint";
     private static final String AGENT_CLASS = "io.jdiag.agent.core.Agent";
@@ -159,19 +158,21 @@ public final class AgentMain {
         Path extracted = extractBootstrapJar(agentJar);
         boolean appended = false;
         try {
-            String ours = fingerprint(extracted);
-            if (bootstrapPresent()) {
-                String installed = installedFingerprint();
-                if (!ours.equals(installed)) {
-                    throw new IllegalStateException(mismatchLine(installed, ours));
+            try (JarFile hooks = new JarFile(extracted.toFile(), false)) {
+                String ours = fingerprint(hooks);
+                if (bootstrapPresent()) {
+                    String installed = installedFingerprint();
+                    if (!ours.equals(installed)) {
+                        throw new IllegalStateException(mismatchLine(installed, ours));
+                    }
+                    return;
                 }
-                return;
+                extracted.toFile().deleteOnExit();
+                inst.appendToBootstrapClassLoaderSearch(hooks); // the JVM opens the jar itself, by name
+                appended = true;
+                io.jdiag.bootstrap.BootstrapJar.fingerprint = ours; // resolved now, through the boot class path
+                System.setProperty(FINGERPRINT_PROPERTY, ours);
             }
-            extracted.toFile().deleteOnExit();
-            inst.appendToBootstrapClassLoaderSearch(new JarFile(extracted.toFile(), false));
-            appended = true;
-            Class.forName(FINGERPRINT_CLASS, true, null).getField("fingerprint").set(null, ours);
-            System.setProperty(FINGERPRINT_PROPERTY, ours);
         } finally {
             if (!appended) {
                 Files.deleteIfExists(extracted);
@@ -191,8 +192,8 @@ public final class AgentMain {
     /** @return the fingerprint of the hooks on the bootstrap class path; null when they predate fingerprints */
     private static String installedFingerprint() {
         try {
-            return (String) Class.forName(FINGERPRINT_CLASS, true, null).getField("fingerprint").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
+            return io.jdiag.bootstrap.BootstrapJar.fingerprint;
+        } catch (LinkageError olderHooks) {
             return null;
         }
     }
@@ -223,20 +224,29 @@ public final class AgentMain {
      * class is inflated): equal for two builds of the same hooks, different when a hook changed.
      */
     static String fingerprint(Path bootstrapJar) throws IOException {
-        java.util.TreeMap<String, String> classes = new java.util.TreeMap<>();
         try (JarFile jar = new JarFile(bootstrapJar.toFile(), false)) {
-            for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-                java.util.jar.JarEntry entry = e.nextElement();
-                if (entry.getName().endsWith(".class")) {
-                    classes.put(entry.getName(), entry.getSize() + ":" + Long.toHexString(entry.getCrc()));
-                }
+            return fingerprint(jar);
+        }
+    }
+
+    private static String fingerprint(JarFile jar) {
+        // Runs in premain: no string concatenation (its first use bootstraps invokedynamic, ~20 ms)
+        java.util.TreeMap<String, long[]> classes = new java.util.TreeMap<>();
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+            java.util.jar.JarEntry entry = e.nextElement();
+            if (entry.getName().endsWith(".class")) {
+                classes.put(entry.getName(), new long[] {entry.getSize(), entry.getCrc()});
             }
         }
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        for (java.util.Map.Entry<String, String> c : classes.entrySet()) {
-            crc.update((c.getKey() + "=" + c.getValue() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.ByteBuffer numbers = java.nio.ByteBuffer.allocate(16);
+        for (java.util.Map.Entry<String, long[]> c : classes.entrySet()) {
+            crc.update(c.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            numbers.clear();
+            numbers.putLong(c.getValue()[0]).putLong(c.getValue()[1]);
+            crc.update(numbers.array(), 0, 16);
         }
-        return classes.size() + "-" + Long.toHexString(crc.getValue());
+        return new StringBuilder().append(classes.size()).append('-').append(Long.toHexString(crc.getValue())).toString();
     }
 
     private static Path extractBootstrapJar(File agentJar) throws Exception {
