@@ -1,6 +1,7 @@
 package io.jdiag.agent;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
@@ -15,11 +16,14 @@ import java.util.jar.JarFile;
  * {@link AgentClassLoader} that holds the implementation, and hand over to
  * {@code io.jdiag.agent.core.Agent} inside it.
  *
- * <p>JDK classes only: this class is loaded by the system class loader, next to the application.
+ * <p>JDK classes only (and, once it has appended them, the bootstrap hooks' {@code BootstrapJar}):
+ * this class is loaded by the system class loader, next to the application.
  */
 public final class AgentMain {
     private static final String BOOTSTRAP_JAR = "jdiag-bootstrap.jar";
     private static final String BOOTSTRAP_PROBE = "io.jdiag.bootstrap.LeaksHooks";
+    /** The same fingerprint for the CLI, which compares it with its agent jar's before it attaches. */
+    static final String FINGERPRINT_PROPERTY = "io.jdiag.bootstrap.fingerprint";
     private static final String AGENT_CLASS = "io.jdiag.agent.core.Agent";
     /** Published in the attach error system property so the CLI can show the agent's own line. */
     static final String ATTACH_ERROR_PROPERTY = "io.jdiag.agent.attach-error";
@@ -146,18 +150,103 @@ public final class AgentMain {
     /**
      * Advice woven into java.* classes resolves its hooks through the bootstrap loader only, so
      * the hook classes must be there, exactly once (a second copy would mean a second set of
-     * statics). After a detach the classes are still there and are reused.
+     * statics). After a detach the classes are still there and are reused, but only by an agent of
+     * the same hooks: one whose hooks differ (another build) is refused, since its advice would
+     * call hook methods that the classes in place lack.
      */
     private static void appendBootstrapJar(Instrumentation inst, File agentJar) throws Exception {
+        Path extracted = extractBootstrapJar(agentJar);
+        boolean appended = false;
+        try {
+            try (JarFile hooks = new JarFile(extracted.toFile(), false)) {
+                String ours = fingerprint(hooks);
+                if (bootstrapPresent()) {
+                    String installed = installedFingerprint();
+                    if (!ours.equals(installed)) {
+                        throw new IllegalStateException(mismatchLine(installed, ours));
+                    }
+                    return;
+                }
+                extracted.toFile().deleteOnExit();
+                inst.appendToBootstrapClassLoaderSearch(hooks); // the JVM opens the jar itself, by name
+                appended = true;
+                io.jdiag.bootstrap.BootstrapJar.fingerprint = ours; // resolved now, through the boot class path
+                System.setProperty(FINGERPRINT_PROPERTY, ours);
+            }
+        } finally {
+            if (!appended) {
+                Files.deleteIfExists(extracted);
+            }
+        }
+    }
+
+    private static boolean bootstrapPresent() {
         try {
             Class.forName(BOOTSTRAP_PROBE, false, null);
-            return;
+            return true;
         } catch (ClassNotFoundException expected) {
-            // first start in this JVM
+            return false; // first start in this JVM
         }
-        Path extracted = extractBootstrapJar(agentJar);
-        extracted.toFile().deleteOnExit();
-        inst.appendToBootstrapClassLoaderSearch(new JarFile(extracted.toFile(), false));
+    }
+
+    /** @return the fingerprint of the hooks on the bootstrap class path; null when they predate fingerprints */
+    private static String installedFingerprint() {
+        try {
+            return io.jdiag.bootstrap.BootstrapJar.fingerprint;
+        } catch (LinkageError olderHooks) {
+            return null;
+        }
+    }
+
+    /** The one line of a refused attach; the CLI shows the same when it sees the mismatch first. */
+    static String mismatchLine(String installed, String ours) {
+        return "jdiag: this JVM holds the bootstrap hooks of another jdiag build (hooks "
+                + (installed == null ? "of an older build" : installed) + ", this agent jar's " + ours
+                + "); they stay on its boot class path until it exits, so only an agent jar of that build can attach"
+                + " again: use that jar, or restart the JVM to use this one";
+    }
+
+    /**
+     * For {@code jdiag attach}: the fingerprint of this agent jar's bootstrap hooks, which the CLI
+     * compares with {@value #FINGERPRINT_PROPERTY} of the target. Called reflectively.
+     */
+    public static String bootstrapFingerprint() throws Exception {
+        Path hooks = extractBootstrapJar(agentJar());
+        try {
+            return fingerprint(hooks);
+        } finally {
+            Files.deleteIfExists(hooks);
+        }
+    }
+
+    /**
+     * Names, sizes and CRCs of the class files of a bootstrap jar, read from its directory (no
+     * class is inflated): equal for two builds of the same hooks, different when a hook changed.
+     */
+    static String fingerprint(Path bootstrapJar) throws IOException {
+        try (JarFile jar = new JarFile(bootstrapJar.toFile(), false)) {
+            return fingerprint(jar);
+        }
+    }
+
+    private static String fingerprint(JarFile jar) {
+        // Runs in premain: no string concatenation (its first use bootstraps invokedynamic, ~20 ms)
+        java.util.TreeMap<String, long[]> classes = new java.util.TreeMap<>();
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+            java.util.jar.JarEntry entry = e.nextElement();
+            if (entry.getName().endsWith(".class")) {
+                classes.put(entry.getName(), new long[] {entry.getSize(), entry.getCrc()});
+            }
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer numbers = java.nio.ByteBuffer.allocate(16);
+        for (java.util.Map.Entry<String, long[]> c : classes.entrySet()) {
+            crc.update(c.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            numbers.clear();
+            numbers.putLong(c.getValue()[0]).putLong(c.getValue()[1]);
+            crc.update(numbers.array(), 0, 16);
+        }
+        return new StringBuilder().append(classes.size()).append('-').append(Long.toHexString(crc.getValue())).toString();
     }
 
     private static Path extractBootstrapJar(File agentJar) throws Exception {

@@ -13,6 +13,11 @@ final class AgentState {
     static final String PROP_ENDPOINT = "io.jdiag.agent.endpoint";
     /** Left by a failed attach: the agent's {@code jdiag:} problem line(s), joined with newlines. */
     static final String PROP_ATTACH_ERROR = "io.jdiag.agent.attach-error";
+    /**
+     * Set once per JVM by the first agent, never cleared: the fingerprint of the bootstrap hooks it
+     * appended to the boot class path, which stay there after a detach.
+     */
+    static final String PROP_BOOTSTRAP_FINGERPRINT = "io.jdiag.bootstrap.fingerprint";
 
     /** {@code null} when no agent runs. */
     final String version;

@@ -63,6 +63,13 @@ final class AttachCommand implements Callable<Integer> {
                         + (settings.isEmpty() ? "" : "; settings not applied, detach first to change them"));
                 return 0;
             }
+            String installedHooks = vm.systemProperties().getProperty(AgentState.PROP_BOOTSTRAP_FINGERPRINT);
+            if (installedHooks != null) {
+                String ourHooks = BootstrapHooks.fingerprint(jar);
+                if (!installedHooks.equals(ourHooks)) {
+                    throw new CliException(BootstrapHooks.mismatchLine(target, installedHooks, ourHooks));
+                }
+            }
             vm.loadAgent(jar, args);
             Debug.step("agent loaded and started");
             AgentState after = vm.agentState();

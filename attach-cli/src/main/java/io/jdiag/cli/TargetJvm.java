@@ -83,6 +83,10 @@ final class TargetJvm implements AutoCloseable {
      * on attach nothing was installed, so a last line says that.
      */
     CliException refused(String agentLines, Throwable cause) {
+        if (agentLines.contains(BootstrapHooks.MISMATCH)) {
+            // not a setting: the agent's one line says what to do
+            return new CliException(agentLines.trim(), "agent refused", cause);
+        }
         return new CliException(agentLines.trim() + "\njdiag: nothing was attached to " + pid
                 + "; fix the settings above and attach again (`jdiag check-config` checks them without touching any JVM)",
                 "agent refused", cause);

@@ -203,13 +203,47 @@ public final class HttpClientHooks {
      * @param future a {@code CompletableFuture<HttpResponse<?>>}
      */
     public static void jdkAsync(Object future, String scheme, String host, int port, long startNanos) {
-        ClientSink s = sink;
         HookGuard.Depth d;
-        if (s != null && startNanos != 0 && future != null && (d = HookGuard.enter()) != null) {
+        if (sink != null && startNanos != 0 && future instanceof java.util.concurrent.CompletableFuture
+                && (d = HookGuard.enter()) != null) {
             try {
-                s.jdkAsync(future, scheme, host, port, startNanos);
+                ((java.util.concurrent.CompletableFuture<?>) future).whenComplete(
+                        new JdkCompletion(scheme, host, port, startNanos));
             } finally {
                 d.exit();
+            }
+        }
+    }
+
+    /**
+     * The end of a {@code sendAsync} call. A bootstrap type holding strings and numbers only: a call
+     * still pending at a detach (one without timeouts may never end) keeps this in its future, and
+     * an agent object there would pin the agent class loader. It reports to the sink installed when
+     * the call ends, if any.
+     */
+    static final class JdkCompletion implements java.util.function.BiConsumer<Object, Throwable> {
+        private final String scheme;
+        private final String host;
+        private final int port;
+        private final long startNanos;
+
+        JdkCompletion(String scheme, String host, int port, long startNanos) {
+            this.scheme = scheme;
+            this.host = host;
+            this.port = port;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public void accept(Object response, Throwable thrown) {
+            ClientSink s = sink;
+            HookGuard.Depth d;
+            if (s != null && (d = HookGuard.enter()) != null) {
+                try {
+                    s.jdkAsyncCompleted(response, thrown, scheme, host, port, System.nanoTime() - startNanos);
+                } finally {
+                    d.exit();
+                }
             }
         }
     }
@@ -249,7 +283,8 @@ public final class HttpClientHooks {
 
         void completed(int client, String scheme, String host, int port, long elapsedNanos, int status);
 
-        void jdkAsync(Object future, String scheme, String host, int port, long startNanos);
+        /** A {@code sendAsync} call ended: {@code response} is an {@code HttpResponse}, or {@code thrown} is set. */
+        void jdkAsyncCompleted(Object response, Throwable thrown, String scheme, String host, int port, long elapsedNanos);
 
         String hostLabel(String scheme, String host, int port);
     }

@@ -236,6 +236,18 @@ public final class Agent implements AutoCloseable {
         if (transformer != null) {
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         }
+        // The agent's threads first: a periodic task or a scrape running after a detector's stop()
+        // could publish agent objects into its hooks again (the blocking detector's loop table),
+        // and the bootstrap hooks outlive the detach, so they would pin the agent class loader.
+        try {
+            loop.stop();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Endpoint e = endpoint;
+        if (e != null) {
+            e.close();
+        }
         for (Running r : new ArrayList<>(running.values())) {
             try {
                 r.detector.stop();
@@ -244,11 +256,6 @@ public final class Agent implements AutoCloseable {
             }
         }
         running.clear();
-        loop.stop();
-        Endpoint e = endpoint;
-        if (e != null) {
-            e.close();
-        }
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -17,7 +17,14 @@ import java.util.function.Supplier;
  */
 public final class Report {
     public static final String SCHEMA = "jdiag-report/1";
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * No buffer recycling: Jackson's default pool keeps its buffers in a thread-local of every thread
+     * that rendered a report, and the report is also written on the JVM's attach thread (at detach,
+     * with {@code report.dir}), which lives on: that thread-local would pin the agent class loader.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.nonRecyclingPool())
+            .build();
 
     private final FindingsStore store;
     private final String version;

@@ -70,6 +70,20 @@ public class AdviceContractTest {
         assertThat(checked).isGreaterThan(10);
     }
 
+    /** An advice that calls into the agent: woven into a JDK class, it could never link. */
+    public static class AdviceCallingTheAgent {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter() {
+            Log.line("jdiag: from advice");
+        }
+    }
+
+    @Test
+    void theCheckFindsAnAgentTypeInAdviceCode() {
+        assertThat(agentTypesInAdviceCode(AdviceCallingTheAgent.class))
+                .containsExactly("AdviceCallingTheAgent.enter: io/jdiag/agent/core/Log");
+    }
+
     /** The contract of one advice class; also used by the client advice test. */
     public static void checkAdvice(Class<?> advice, boolean onConstructorsOnly) {
         assertThat(Modifier.isPublic(advice.getModifiers())).as(advice.getName() + " public").isTrue();
@@ -94,5 +108,67 @@ public class AdviceContractTest {
             }
         }
         assertThat(adviceMethods).as(advice.getName()).isPositive();
+        assertThat(agentTypesInAdviceCode(advice)).as(advice.getName()
+                + ": advice is copied into the application's classes, which resolve names through their own"
+                + " class loader; it may name JDK, library and bootstrap hook types only, never one of the agent").isEmpty();
+    }
+
+    /** Types of the agent (or its relocated libraries) that the code of the advice methods names. */
+    static List<String> agentTypesInAdviceCode(Class<?> advice) {
+        List<String> found = new ArrayList<>();
+        String resource = advice.getName().replace('.', '/') + ".class";
+        byte[] bytes;
+        try (java.io.InputStream in = advice.getClassLoader().getResourceAsStream(resource)) {
+            bytes = in.readAllBytes();
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new AssertionError("cannot read " + resource, e);
+        }
+        new net.bytebuddy.jar.asm.ClassReader(bytes).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+            @Override
+            public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                                 String signature, String[] exceptions) {
+                String where = advice.getSimpleName() + "." + name;
+                check(where, descriptor);
+                return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                        check(where, owner);
+                        check(where, d);
+                    }
+
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String n, String d) {
+                        check(where, owner);
+                        check(where, d);
+                    }
+
+                    @Override
+                    public void visitTypeInsn(int opcode, String type) {
+                        check(where, type);
+                    }
+
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        if (value instanceof net.bytebuddy.jar.asm.Type) {
+                            check(where, ((net.bytebuddy.jar.asm.Type) value).getDescriptor());
+                        }
+                    }
+
+                    @Override
+                    public void visitInvokeDynamicInsn(String n, String d, net.bytebuddy.jar.asm.Handle bsm, Object... args) {
+                        found.add(where + ": invokedynamic " + n);
+                    }
+                };
+            }
+
+            private void check(String where, String typeOrDescriptor) {
+                for (String prefix : new String[] {"io/jdiag/agent/", "io/jdiag/shaded/", "net/bytebuddy/"}) {
+                    if (typeOrDescriptor.contains(prefix)) {
+                        found.add(where + ": " + typeOrDescriptor);
+                    }
+                }
+            }
+        }, net.bytebuddy.jar.asm.ClassReader.SKIP_DEBUG);
+        return found;
     }
 }

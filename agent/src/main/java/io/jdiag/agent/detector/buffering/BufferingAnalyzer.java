@@ -29,12 +29,16 @@ final class BufferingAnalyzer implements BufferingHooks.BufferingSink {
         "org.apache.hc.", "okhttp3.", "okio."};
 
     /** The source of a stream, by its class: servlet request bodies and client responses are named as such. */
-    private static final ClassValue<Source> STREAM_SOURCES = new ClassValue<Source>() {
+    // The value is attached to the stream's class (the application's or the JDK's) for as long as
+    // that class lives, so it is a JDK type (the Source's ordinal), never a Source: an agent object
+    // there would pin the agent class loader after a detach.
+    private static final ClassValue<Integer> STREAM_SOURCES = new ClassValue<Integer>() {
         @Override
-        protected Source computeValue(Class<?> type) {
-            return streamSource(type);
+        protected Integer computeValue(Class<?> type) {
+            return streamSource(type).ordinal();
         }
     };
+    private static final Source[] SOURCES = Source.values();
 
     private final long threshold;
     private final BufferingMetrics metrics;
@@ -74,7 +78,7 @@ final class BufferingAnalyzer implements BufferingHooks.BufferingSink {
         try {
             Source source = Source.of(sourceConstant);
             if (source == Source.INPUT_STREAM && stream != null) {
-                source = STREAM_SOURCES.get(stream.getClass());
+                source = SOURCES[STREAM_SOURCES.get(stream.getClass())];
             }
             metrics.observe(source, bytes);
             if (bytes > threshold) {

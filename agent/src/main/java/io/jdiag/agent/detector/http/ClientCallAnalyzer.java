@@ -7,8 +7,6 @@ import io.jdiag.bootstrap.HttpClientHooks;
 import io.jdiag.bootstrap.RequestContext;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -128,12 +126,11 @@ final class ClientCallAnalyzer implements HttpClientHooks.ClientSink {
     }
 
     @Override
-    public void jdkAsync(Object future, String scheme, String host, int port, long startNanos) {
+    public void jdkAsyncCompleted(Object response, Throwable thrown, String scheme, String host, int port,
+                                  long elapsedNanos) {
         try {
-            if (future instanceof CompletableFuture) {
-                ((CompletableFuture<?>) future).whenComplete(
-                        new JdkCompletion(this, hosts.lookup(scheme, host, port), startNanos));
-            }
+            int status = thrown == null && response instanceof HttpResponse ? ((HttpResponse<?>) response).statusCode() : -1;
+            metrics.latency(ClientKind.JDK, hosts.lookup(scheme, host, port), status, elapsedNanos);
         } catch (Throwable ignored) {
             // metrics are best effort
         }
@@ -149,28 +146,6 @@ final class ClientCallAnalyzer implements HttpClientHooks.ClientSink {
     }
 
     /** Ends the timing of a {@code sendAsync} when its future completes (on whichever thread completes it). */
-    static final class JdkCompletion implements BiConsumer<Object, Throwable> {
-        private final ClientCallAnalyzer analyzer;
-        private final ClientHost host;
-        private final long startNanos;
-
-        JdkCompletion(ClientCallAnalyzer analyzer, ClientHost host, long startNanos) {
-            this.analyzer = analyzer;
-            this.host = host;
-            this.startNanos = startNanos;
-        }
-
-        @Override
-        public void accept(Object response, Throwable thrown) {
-            try {
-                int status = thrown == null && response instanceof HttpResponse ? ((HttpResponse<?>) response).statusCode() : -1;
-                analyzer.metrics.latency(ClientKind.JDK, host, status, System.nanoTime() - startNanos);
-            } catch (Throwable ignored) {
-                // metrics are best effort
-            }
-        }
-    }
-
     // ---- findings (agent thread) --------------------------------------------------------------
 
     /** One sampled call without timeouts, on its way to the agent thread. */

@@ -33,40 +33,46 @@ final class WorkerPools {
         }
     }
 
-    private static final class Getters {
-        final Method name;
-        final Method busy;
-        final Method max;
-        final Method idle;
-        final Method queued;
-        final Method queue;
-        final Method threadFactory;
+    /**
+     * The getters of one pool class. A {@link ClassValue} entry lives as long as the class it is
+     * attached to (the container's pool class), so its value must hold JDK types only: an agent
+     * object there would pin the agent class loader after a detach. Hence an array of
+     * {@link Method}s, read through the indexes below, instead of an object of ours.
+     */
+    private static final int NAME = 0;
+    private static final int BUSY = 1;
+    private static final int MAX = 2;
+    private static final int IDLE = 3;
+    private static final int QUEUED = 4;
+    private static final int QUEUE = 5;
+    private static final int THREAD_FACTORY = 6;
 
-        Getters(Class<?> type) {
-            name = find(type, "getName");
-            busy = find(type, "getBusyThreads") != null ? find(type, "getBusyThreads") : find(type, "getActiveCount");
-            max = find(type, "getMaxThreads") != null ? find(type, "getMaxThreads") : find(type, "getMaximumPoolSize");
-            idle = find(type, "getIdleThreads");
-            queued = find(type, "getQueueSize");
-            queue = find(type, "getQueue");
-            threadFactory = find(type, "getThreadFactory");
-        }
+    private static Method[] getters(Class<?> type) {
+        Method[] g = new Method[7];
+        g[NAME] = find(type, "getName");
+        g[BUSY] = find(type, "getBusyThreads") != null ? find(type, "getBusyThreads") : find(type, "getActiveCount");
+        g[MAX] = find(type, "getMaxThreads") != null ? find(type, "getMaxThreads") : find(type, "getMaximumPoolSize");
+        g[IDLE] = find(type, "getIdleThreads");
+        g[QUEUED] = find(type, "getQueueSize");
+        g[QUEUE] = find(type, "getQueue");
+        g[THREAD_FACTORY] = find(type, "getThreadFactory");
+        return g;
+    }
 
-        private static Method find(Class<?> type, String name) {
-            try {
-                Method m = type.getMethod(name);
-                m.setAccessible(true);
-                return m;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+    private static Method find(Class<?> type, String name) {
+        try {
+            Method m = type.getMethod(name);
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
-    private final ClassValue<Getters> getters = new ClassValue<Getters>() {
+    private final ClassValue<Method[]> getters = new ClassValue<Method[]>() {
         @Override
-        protected Getters computeValue(Class<?> type) {
-            return new Getters(type);
+        protected Method[] computeValue(Class<?> type) {
+            return getters(type);
         }
     };
 
@@ -96,27 +102,27 @@ final class WorkerPools {
     /** @return null when the pool cannot be read (stopped, or an unknown shape) */
     State read(Object pool, String server) {
         try {
-            Getters g = getters.get(pool.getClass());
-            if (g.busy == null || g.max == null) {
+            Method[] g = getters.get(pool.getClass());
+            if (g[BUSY] == null || g[MAX] == null) {
                 return null;
             }
-            int busy = ((Number) g.busy.invoke(pool)).intValue();
-            int max = ((Number) g.max.invoke(pool)).intValue();
+            int busy = ((Number) g[BUSY].invoke(pool)).intValue();
+            int max = ((Number) g[MAX].invoke(pool)).intValue();
             int queued;
-            if (g.queued != null) {
-                queued = ((Number) g.queued.invoke(pool)).intValue();
-            } else if (g.queue != null) {
-                queued = ((java.util.Collection<?>) g.queue.invoke(pool)).size();
+            if (g[QUEUED] != null) {
+                queued = ((Number) g[QUEUED].invoke(pool)).intValue();
+            } else if (g[QUEUE] != null) {
+                queued = ((java.util.Collection<?>) g[QUEUE].invoke(pool)).size();
             } else {
                 queued = 0;
             }
-            int idle = g.idle != null ? ((Number) g.idle.invoke(pool)).intValue() : Math.max(0, max - busy);
-            if (g.name != null) {
-                String name = String.valueOf(g.name.invoke(pool));
+            int idle = g[IDLE] != null ? ((Number) g[IDLE].invoke(pool)).intValue() : Math.max(0, max - busy);
+            if (g[NAME] != null) {
+                String name = String.valueOf(g[NAME].invoke(pool));
                 return new State(server, name, name + "-", busy, max, idle, queued);
             }
             // Tomcat's ThreadPoolExecutor has no name; its TaskThreadFactory holds the threads' prefix
-            String prefix = g.threadFactory == null ? null : namePrefix(g.threadFactory.invoke(pool));
+            String prefix = g[THREAD_FACTORY] == null ? null : namePrefix(g[THREAD_FACTORY].invoke(pool));
             if (prefix != null && !prefix.isEmpty()) {
                 String name = prefix.endsWith("-") ? prefix.substring(0, prefix.length() - 1) : prefix;
                 return new State(server, name, prefix, busy, max, idle, queued);
