@@ -66,13 +66,11 @@ final class HttpServerAnalyzer implements HttpHooks.HttpSink {
     private final Map<String, Map<String, RouteSeries>> series = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> activeByServer = new ConcurrentHashMap<>();
     private final Map<Thread, Active> activeByThread = new ConcurrentHashMap<>();
+    /** The server of a request's class ({@link Servers}); a JDK type as the value, so a detach leaves no pin. */
     private final ClassValue<String> serverOfRequest = new ClassValue<String>() {
         @Override
         protected String computeValue(Class<?> type) {
-            String n = type.getName();
-            return n.startsWith("org.eclipse.jetty.") ? "jetty"
-                    : n.startsWith("org.apache.catalina.") || n.startsWith("org.apache.coyote.") ? "tomcat"
-                    : n.startsWith("io.undertow.") ? "undertow" : "servlet";
+            return Servers.of(type.getName());
         }
     };
     private final FindingsStore findings;

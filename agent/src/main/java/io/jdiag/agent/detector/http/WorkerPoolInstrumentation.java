@@ -41,10 +41,6 @@ public final class WorkerPoolInstrumentation implements TypeInstrumentation {
         }
     }
 
-    static String server(String poolClass) {
-        return poolClass.startsWith("org.eclipse.jetty.") ? "jetty" : poolClass.startsWith("org.apache.tomcat.") ? "tomcat" : "servlet";
-    }
-
     /** For the matcher in tests. */
     static ElementMatcher<TypeDescription> jetty() {
         return named(JETTY);

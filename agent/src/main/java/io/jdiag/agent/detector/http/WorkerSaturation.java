@@ -40,7 +40,7 @@ final class WorkerSaturation {
     /** A container created a worker pool; {@code poolClass} says which server it belongs to. */
     void register(Object pool, String poolClass) {
         try {
-            pools.put(pool, WorkerPoolInstrumentation.server(poolClass));
+            pools.put(pool, Servers.of(poolClass));
         } catch (Throwable ignored) {
             // gauges are best effort
         }

@@ -159,7 +159,7 @@ class ClientTimeoutsIT {
         assertThat(f.path("details").path("host").asText()).isEqualTo(withoutTimeouts.hostLabel());
         assertThat(f.path("details").path("canHang").asBoolean()).isTrue();
         assertThat(f.path("details").path("site").asText()).startsWith("io.jdiag.testapp.ClientsServlet." + method + "(");
-        assertThat(f.path("summary").asText()).startsWith(api + " call to " + withoutTimeouts.hostLabel() + " in GET /clients/*")
+        assertThat(f.path("summary").asText()).startsWith(api + " call to " + withoutTimeouts.hostLabel() + " in ClientsServlet." + method + " (GET /clients/*)")
                 .contains("; it can hang forever");
         // The stack starts at the library method the application called, then the application's frame.
         assertThat(f.path("stack").get(1).asText()).startsWith("io.jdiag.testapp.ClientsServlet." + method + "(");
