@@ -42,7 +42,7 @@ for p in files/leak-channel files/leak-raf files/leak-zip sockets/leak jdbc/leak
   curl -fsS -o /dev/null "http://127.0.0.1:$port/$p"
 done
 
-echo "demo: 40 concurrent x GET /pools/hikari/slow (select pg_sleep(0.5) on embedded H2, HikariCP pool of 5), then 3 x GET /pools/hikari/leak"
+echo "demo: 40 concurrent x GET /pools/hikari/slow (select pg_sleep(0.5) on embedded H2, HikariCP pool of 5), then 3 + 2 x GET /pools/hikari/leak (connections never returned)"
 load=()
 for _ in $(seq 1 40); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/slow?ms=500" &
@@ -50,6 +50,12 @@ for _ in $(seq 1 40); do
 done
 wait "${load[@]}"   # the curls only: a bare wait would wait for the service too
 for _ in $(seq 1 3); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/leak"
+done
+# Past pools.leak.threshold (1 s here) the first leaks are suspected and the pool is watched: the
+# borrows after that are taken with their stack, so the next leaks name the method that borrowed.
+sleep 2
+for _ in $(seq 1 2); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/pools/hikari/leak"
 done
 
