@@ -1,8 +1,8 @@
 package io.jdiag.agent.detector.leaks;
 
+import io.jdiag.agent.core.IdentityWeakKey;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +37,7 @@ final class JdbcFamilies {
     /** {@code child} was opened by {@code parent}. */
     void add(Object parent, TrackedResource child) {
         forgetCollectedParents();
-        Family f = byParent.get(new Lookup(parent));
+        Family f = byParent.get(new IdentityWeakKey.Lookup(parent));
         if (f == null) {
             Family created = new Family(parent, collectedParents);
             f = byParent.putIfAbsent(created, created);
@@ -79,7 +79,7 @@ final class JdbcFamilies {
 
     /** {@code parent} was closed: so are its children, and theirs. */
     void closeChildren(Object parent) {
-        Family f = byParent.remove(new Lookup(parent));
+        Family f = byParent.remove(new IdentityWeakKey.Lookup(parent));
         if (f == null) {
             return;
         }
@@ -138,46 +138,13 @@ final class JdbcFamilies {
     }
 
     /** The children of one parent; its own key in the map (identity of the parent). */
-    private static final class Family extends WeakReference<Object> {
-        private final int hash;
+    private static final class Family extends IdentityWeakKey<Object> {
         final List<TrackedResource> children = new ArrayList<>(2);
         int pruneAt = 16;
 
         Family(Object parent, ReferenceQueue<Object> queue) {
             super(parent, queue);
-            this.hash = System.identityHashCode(parent);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (o == this) {
-                return true;
-            }
-            Object mine = get();
-            return o instanceof Family && mine != null && mine == ((Family) o).get();
         }
     }
 
-    private static final class Lookup {
-        private final Object parent;
-
-        Lookup(Object parent) {
-            this.parent = parent;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(parent);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Family && ((Family) o).get() == parent;
-        }
-    }
 }

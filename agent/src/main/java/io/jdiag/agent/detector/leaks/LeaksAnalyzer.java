@@ -1,5 +1,6 @@
 package io.jdiag.agent.detector.leaks;
 
+import io.jdiag.agent.core.IdentityWeakKey;
 import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.agent.report.Stacks;
 import io.jdiag.bootstrap.LeaksHooks;
@@ -125,7 +126,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
     @Override
     public void describe(Object resource, Object target) {
         try {
-            TrackedResource r = live.get(new TrackedResource.Lookup(resource));
+            TrackedResource r = live.get(new IdentityWeakKey.Lookup(resource));
             if (r != null) {
                 r.description = describe(target);
             }
@@ -137,7 +138,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
     @Override
     public void closed(Object resource) {
         try {
-            TrackedResource r = live.remove(new TrackedResource.Lookup(resource));
+            TrackedResource r = live.remove(new IdentityWeakKey.Lookup(resource));
             if (r != null) {
                 // No clear() needed: out of the map, nothing references the record, and the collector
                 // never enqueues a reference object that is itself unreachable.
@@ -248,7 +249,7 @@ final class LeaksAnalyzer implements LeaksHooks.LeaksSink {
 
     /** Warm-up only: enqueues the record of a tracked resource as the collector would, for {@link #pollLeaks}. */
     void collectedForWarmUp(Object resource) {
-        TrackedResource r = live.get(new TrackedResource.Lookup(resource));
+        TrackedResource r = live.get(new IdentityWeakKey.Lookup(resource));
         if (r != null) {
             r.enqueue();
         }

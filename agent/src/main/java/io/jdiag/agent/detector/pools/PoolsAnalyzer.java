@@ -1,13 +1,13 @@
 package io.jdiag.agent.detector.pools;
 
 import io.jdiag.agent.core.EventPipeline;
+import io.jdiag.agent.core.IdentityWeakKey;
 import io.jdiag.agent.report.FindingEvent;
 import io.jdiag.agent.report.Stacks;
 import io.jdiag.bootstrap.PoolsHooks;
 import io.jdiag.bootstrap.RequestContext;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -186,12 +186,12 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
         if (obj == null) {
             return null;
         }
-        PoolState p = pools.get(new PoolKey.Lookup(obj));
+        PoolState p = pools.get(new IdentityWeakKey.Lookup(obj));
         if (p != null) {
             return p;
         }
         synchronized (pools) {
-            p = pools.get(new PoolKey.Lookup(obj));
+            p = pools.get(new IdentityWeakKey.Lookup(obj));
             if (p != null) {
                 return p;
             }
@@ -434,44 +434,9 @@ final class PoolsAnalyzer implements PoolsHooks.PoolsSink {
     }
 
     /** Identity key of a pool object, weak so a dropped pool is forgotten. */
-    static final class PoolKey extends WeakReference<Object> {
-        private final int hash;
-
+    static final class PoolKey extends IdentityWeakKey<Object> {
         PoolKey(Object pool) {
             super(pool);
-            this.hash = System.identityHashCode(pool);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (o == this) {
-                return true;
-            }
-            Object mine = get();
-            return o instanceof PoolKey && mine != null && mine == ((PoolKey) o).get();
-        }
-
-        static final class Lookup {
-            private final Object pool;
-
-            Lookup(Object pool) {
-                this.pool = pool;
-            }
-
-            @Override
-            public int hashCode() {
-                return System.identityHashCode(pool);
-            }
-
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof PoolKey && ((PoolKey) o).get() == pool;
-            }
         }
     }
 }
