@@ -21,8 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running agent, created by {@code AgentMain} inside the agent class loader. Wires config,
@@ -53,12 +52,14 @@ public final class Agent implements AutoCloseable {
     private final CollectorRegistry registry = new CollectorRegistry(true);
     private final RequestTimes requestTimes = new RequestTimes();
     private final Report report;
-    private ResettableClassFileTransformer transformer;
+    private Weaver transformer;
     /** Set once the instrumentation is installed; read by {@link #detectorFailed} on any thread. */
     private volatile boolean installed;
     private volatile Endpoint endpoint;
     private ReportFiles reportFiles;
     private Thread shutdownHook;
+    /** Premain's work when the application's main does not wait for it ({@code premain.wait=false}). */
+    private volatile Thread starting;
 
     private Agent(Instrumentation inst, String mode, Config config, DetectorCatalog catalog) {
         this.inst = inst;
@@ -86,6 +87,14 @@ public final class Agent implements AutoCloseable {
         }
         config.problems().forEach(Log::line);
         Agent agent = new Agent(inst, mode, config, catalog);
+        if ("premain".equals(mode) && !config.bool(CoreKeys.PREMAIN_WAIT)) {
+            // The application's main does not wait for us: the detectors start and install on the
+            // agent's thread, as a hot attach at the JVM's first moment would (classes loaded
+            // meanwhile are retransformed), and the endpoint is up once they are.
+            agent.starting = new AgentThread(agent::startInBackground, "jdiag-start");
+            agent.starting.start();
+            return agent;
+        }
         try {
             agent.startAll();
         } catch (Throwable t) {
@@ -98,6 +107,19 @@ public final class Agent implements AutoCloseable {
             throw t;
         }
         return agent;
+    }
+
+    private void startInBackground() {
+        try {
+            startAll();
+        } catch (Throwable t) {
+            Log.line("jdiag: agent not started: " + t);
+            try {
+                close();
+            } catch (Throwable suppressed) {
+                // nothing more to undo
+            }
+        }
     }
 
     private void startAll() throws Exception {
@@ -136,12 +158,11 @@ public final class Agent implements AutoCloseable {
         Stacks.libraryPackages(libraryPackages);
         loop.start();
 
-        // Attach: bind now so a taken port fails the CLI with our line. Premain: bind on the agent
-        // thread, so the JDK HTTP server's class loading and logging set-up never run inside premain.
+        // Attach: bind now so a taken port fails the CLI with our line. Premain: once installed (a
+        // scrape then sees every detector at work), and on the agent thread, so the JDK HTTP
+        // server's class loading and logging set-up never run inside premain.
         if ("attach".equals(mode)) {
             startEndpoint(true);
-        } else {
-            new AgentThread(() -> startEndpoint(false), "jdiag-endpoint-start").start();
         }
 
         if (!started.isEmpty()) {
@@ -160,6 +181,13 @@ public final class Agent implements AutoCloseable {
             }
         }
         installer.check(inst, working);
+        if (!"attach".equals(mode)) {
+            if (Thread.currentThread() == starting) {
+                startEndpoint(false);
+            } else {
+                new AgentThread(() -> startEndpoint(false), "jdiag-endpoint-start").start();
+            }
+        }
 
         if (config.isSet(CoreKeys.REPORT_DIR)) {
             reportFiles = new ReportFiles(report, config.file(CoreKeys.REPORT_DIR));
@@ -233,8 +261,13 @@ public final class Agent implements AutoCloseable {
     /** Detach: instrumentation removed (classes back to their original bytecode), threads and endpoint stopped. */
     @Override
     public void close() throws Exception {
+        Thread start = starting;
+        if (start != null && start != Thread.currentThread()) {
+            // a detach while premain's work still runs: let it finish, then undo all of it
+            start.join(TimeUnit.SECONDS.toMillis(60));
+        }
         if (transformer != null) {
-            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            transformer.reset(inst);
         }
         // The agent's threads first: a periodic task or a scrape running after a detector's stop()
         // could publish agent objects into its hooks again (the blocking detector's loop table),

@@ -2,6 +2,7 @@ package io.jdiag.agent.core;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperClass;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
@@ -109,6 +110,8 @@ public final class BootDelegation {
             return nameContains("Loader")
                     .and(not(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
                             .or(nameStartsWith("com.sun."))))
+                    // an interface (Spring's ResourceLoader, say) is decided without its hierarchy
+                    .and(not(isInterface()))
                     .and(hasSuperClass(named("java.lang.ClassLoader")));
         }
 

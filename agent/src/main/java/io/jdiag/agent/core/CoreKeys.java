@@ -22,13 +22,15 @@ public final class CoreKeys {
             "how often the report is written to report.dir");
     public static final ConfigKey REPORT_MAX_FINDINGS = ConfigKey.integer("report.max-findings", "500",
             "most findings kept; more are counted as dropped");
+    public static final ConfigKey PREMAIN_WAIT = ConfigKey.bool("premain.wait", "false",
+            "with -javaagent, hold the application's main until the detectors are installed (else they install beside it)");
     public static final ConfigKey EVENTS_QUEUE_CAPACITY = ConfigKey.integer("events.queue.capacity", "16384",
             "capacity of the queue from application threads to the agent thread");
 
     /** In the order problem lines and docs list them. */
     public static final List<ConfigKey> ALL = Collections.unmodifiableList(Arrays.asList(
             CONFIG, HTTP_HOST, HTTP_PORT, HTTP_USER, HTTP_PASSWORD_FILE,
-            REPORT_DIR, REPORT_INTERVAL, REPORT_MAX_FINDINGS, EVENTS_QUEUE_CAPACITY));
+            REPORT_DIR, REPORT_INTERVAL, REPORT_MAX_FINDINGS, PREMAIN_WAIT, EVENTS_QUEUE_CAPACITY));
 
     private CoreKeys() {}
 }

@@ -1,40 +1,30 @@
 package io.jdiag.agent.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import io.jdiag.bootstrap.HookGuard;
 import java.lang.instrument.Instrumentation;
-import java.lang.instrument.IllegalClassFormatException;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Builds the one {@link AgentBuilder} for all running detectors and installs it, retransforming
- * classes loaded before us (JDK classes like {@code FileInputStream} always are) in one batch.
+ * Installs the one {@link Weaver} for all running detectors, retransforming the classes loaded
+ * before us (JDK classes like {@code FileInputStream} always are) in one batch.
  *
- * <p>One builder, not one per detector: every class the application loads is parsed once for all
- * detectors' matchers, not once per detector (start-up time on a framework application). Each
- * detector's part of it still runs in a guard of its own ({@link DetectorGuard}): preparing its
+ * <p>One transformer, not one per detector: every class the application loads is parsed once for
+ * all detectors' matchers, not once per detector (start-up time on a framework application). Each
+ * detector's part of it still runs in a guard of its own ({@link Guard}): preparing its
  * instrumentations, its type and class-loader matchers, and resolving its advice for a type. What
  * one of them throws turns that detector off ({@link FailureListener}), its matchers match nothing
  * from then on, and the classes it had woven are retransformed without its advice; the other
  * detectors' advice in those classes stays. A class that cannot be woven at all is counted in
  * {@code jdiag_agent_instrumentation_errors_total} and logged once; it is one class, not a detector.
  *
- * <p>Whenever any detector runs, the builder also holds the core's own instrumentation,
+ * <p>Whenever any detector runs, the weaver also holds the core's own instrumentation,
  * {@link BootDelegation} (class loaders answer {@code io.jdiag.bootstrap.*} from the boot loader),
  * in a guard of its own: its failure is one line and turns off nothing else.
  */
@@ -45,7 +35,7 @@ final class Installer {
     }
 
     private final LongAdder errors = new LongAdder();
-    private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+    private volatile Weaver weaver;
     /** Detector name → names of the classes its advice was woven into. */
     private final ConcurrentHashMap<String, Set<String>> woven = new ConcurrentHashMap<>();
 
@@ -54,11 +44,11 @@ final class Installer {
     }
 
     /**
-     * Installs the instrumentations of {@code detectors}. A detector whose instrumentations cannot
-     * even be prepared is reported to {@code onFailure} before anything is installed and left out.
+     * Installs the instrumentations of {@code detectors}: registers the {@link Weaver} and
+     * retransforms the loaded classes some detector may match. A detector whose instrumentations
+     * cannot even be prepared is reported to {@code onFailure} before anything is installed and left out.
      */
-    ResettableClassFileTransformer install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors,
-                                           FailureListener onFailure) {
+    Weaver install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors, FailureListener onFailure) {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
         NamePrefilter prefilter = new NamePrefilter(detectors,
@@ -68,70 +58,38 @@ final class Installer {
         // pre-filter again, they are a ClassCircularityError (JDK 25).
         prefilter.mayMatch("java/lang/Object");
         disableNexus();
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // A batch that fails is split until the class that cannot be retransformed is found;
-                // the others still get instrumented.
-                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
-                // Which loaded classes to retransform: only those whose name some detector may match
-                // (the prefilter), and again those loaded while retransforming (PrefilteredDiscovery).
-                .with(new PrefilteredDiscovery(prefilter))
-                .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
-                .with(new AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
-                    @Override
-                    public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch, Throwable throwable,
-                                                                       List<Class<?>> types) {
-                        if (batch.size() == 1) {
-                            error(batch.get(0).getName(), throwable);
-                        }
-                        return super.onError(index, batch, throwable, types);
-                    }
-                })
-                .with(new AgentBuilder.Listener.Adapter() {
-                    @Override
-                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                 boolean loaded, DynamicType dynamicType) {
-                        transformed.add(type.getName());
-                    }
-
-                    @Override
-                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-                                        Throwable throwable) {
-                        error(typeName, throwable);
-                    }
-                })
-                // Everything Byte Buddy does in a transform (reading class files through the
-                // application's loaders, which may open jars) is the agent's own work: no hook fires.
-                // And a class no detector can match by its name never reaches Byte Buddy at all.
-                .with((AgentBuilder.TransformerDecorator) t -> new GuardedTransformer(t, prefilter))
-                // Byte Buddy ignores JDK classes by default; we instrument some, so we say exactly
-                // what to leave alone: ourselves (incl. relocated libraries; not io.jdiag. as a whole,
-                // which an application may use too — our own test apps do), an application's own
-                // Byte Buddy and reflection accessors. By name only: any other property (isSynthetic(),
-                // say) costs a parse of the class file of every class the JVM loads; no detector's type
-                // matcher matches a synthetic class anyway. The "#...".substring(1)
-                // keeps the shade plugin, which rewrites string constants that look like a relocated
-                // package, from turning the application's package name into our relocated one.
-                .ignore(nameStartsWith("io.jdiag.agent.").or(nameStartsWith("io.jdiag.bootstrap."))
-                        .or(nameStartsWith("io.jdiag.shaded."))
-                        .or(nameStartsWith("#net.bytebuddy.".substring(1)))
-                        .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect.")));
-
+        List<Weaver.Part> parts = new ArrayList<>();
         for (Detector detector : detectors) {
-            DetectorGuard guard = new DetectorGuard(detector.name(), onFailure, agentLoader);
-            builder = add(builder, guard, detector::instrumentations);
+            Weaver.Part part = prepare(new Guard(detector.name(), onFailure, agentLoader), detector::instrumentations);
+            if (part != null) {
+                parts.add(part);
+            }
         }
         if (!detectors.isEmpty()) {
             // The core's own: hooks resolvable from loaders that do not delegate to the boot loader.
             // Its failure turns off nothing but itself (said once); the detectors run on.
-            builder = add(builder, new DetectorGuard(BOOT_DELEGATION, (name, cause) -> Log.line(
+            Weaver.Part part = prepare(new Guard(BOOT_DELEGATION, (name, cause) -> Log.line(
                     "jdiag: boot delegation for class loaders is off (" + cause + "); in containers whose class loaders"
                             + " do not delegate to the boot loader (OSGi, JBoss Modules) the detectors see nothing"),
                     agentLoader), () -> List.of(BootDelegation.instrumentation()));
+            if (part != null) {
+                parts.add(part);
+            }
         }
-        return builder.installOn(inst);
+        Weaver weaver = new Weaver(parts, prefilter, agentLoader, this::error);
+        this.weaver = weaver;
+        inst.addTransformer(weaver, true);
+        PassIterator passes = new PassIterator(inst, prefilter);
+        while (passes.hasNext()) {
+            List<Class<?>> batch = new ArrayList<>();
+            for (Class<?> c : passes.next()) {
+                if (!Weaver.ignored(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+                    batch.add(c);
+                }
+            }
+            retransform(inst, batch, (c, t) -> error(c.getName(), t));
+        }
+        return weaver;
     }
 
     /** The name under which the core's boot-delegation instrumentation is guarded and logged. */
@@ -142,172 +100,104 @@ final class Installer {
         List<TypeInstrumentation> get() throws Exception;
     }
 
-    /** Adds one guarded part's instrumentations to the builder; one that cannot be prepared adds none. */
-    private static AgentBuilder add(AgentBuilder builder, DetectorGuard guard, InstrumentationSource source) {
-        List<AgentBuilder.Transformer.ForAdvice> transformers = new ArrayList<>();
-        List<List<String>> adviceNames = new ArrayList<>();
-        List<TypeInstrumentation> instrumentations;
+    /** One guarded part's instrumentations and advice; null (and the part failed) when they cannot be prepared. */
+    private static Weaver.Part prepare(Guard guard, InstrumentationSource source) {
         try {
-            instrumentations = source.get();
+            List<TypeInstrumentation> instrumentations = source.get();
+            List<List<Weaver.AdviceEntry>> advice = new ArrayList<>();
             for (TypeInstrumentation ti : instrumentations) {
-                AgentBuilder.Transformer.ForAdvice[] forAdvice = {
-                    new AgentBuilder.Transformer.ForAdvice().include(guard.agentLoader)
-                };
-                List<String> names = new ArrayList<>();
-                ti.transform((methods, adviceClass) -> {
-                    forAdvice[0] = forAdvice[0].advice(methods, adviceClass);
-                    names.add(adviceClass);
-                });
-                transformers.add(forAdvice[0]);
-                adviceNames.add(names);
+                List<Weaver.AdviceEntry> entries = new ArrayList<>();
+                ti.transform((methods, adviceClass) -> entries.add(new Weaver.AdviceEntry(methods, adviceClass)));
+                advice.add(entries);
                 ti.typeMatcher();
                 ti.classLoaderMatcher();
             }
+            return new Weaver.Part(guard, instrumentations, advice);
         } catch (Throwable t) {
             guard.fail("its instrumentation could not be prepared: " + DetectorCatalog.cause(t));
-            return builder;
+            return null;
         }
-        for (int i = 0; i < instrumentations.size(); i++) {
-            TypeInstrumentation ti = instrumentations.get(i);
-            builder = builder.type(guard.types(ti.typeMatcher()), guard.loaders(ti.classLoaderMatcher()))
-                    .transform(guard.transformer(transformers.get(i), adviceNames.get(i)));
+    }
+
+    /** Told about one class that could not be retransformed. */
+    interface RetransformErrors {
+        void failed(Class<?> type, Throwable t);
+    }
+
+    /**
+     * Retransforms {@code classes} in one call; a batch that fails is split in halves until the class
+     * that cannot be retransformed is found, and the others still are.
+     */
+    static void retransform(Instrumentation inst, List<Class<?>> classes, RetransformErrors onError) {
+        if (classes.isEmpty()) {
+            return;
         }
-        return builder;
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+        } catch (Throwable t) {
+            if (classes.size() == 1) {
+                onError.failed(classes.get(0), t);
+                return;
+            }
+            int half = classes.size() / 2;
+            retransform(inst, new ArrayList<>(classes.subList(0, half)), onError);
+            retransform(inst, new ArrayList<>(classes.subList(half, classes.size())), onError);
+        }
     }
 
     /**
      * The loaded classes to retransform at install, in passes. The first pass is every class loaded
-     * now; each later pass is the classes loaded since the previous one, until none are: matching a
-     * class that is already loaded reflects on it, which loads the classes of its method signatures
-     * ({@code ObjectOutputStream}, {@code CompletableFuture}, ...) inside our own transformer, where
-     * the JVM calls no transformer for them (Byte Buddy's {@code Reiterating}, this far). Each pass
-     * hands Byte Buddy only the classes whose name some detector's matcher may match
-     * ({@link NamePrefilter}): the matchers are not run, reflectively and in the interpreter, over
-     * the thousand-odd other classes loaded at premain, or the many thousands loaded before a hot attach.
+     * now; each later pass is the classes loaded since the previous one, until none are: matching
+     * may load classes (a loader's own), and classes loaded while we retransform go through our
+     * transformer already, but those loaded between the list and the registration would be missed.
+     * Each pass holds only the classes whose name some detector's matcher may match
+     * ({@link NamePrefilter}): the matchers are not run, in the interpreter, over the thousand-odd
+     * other classes loaded at premain, or the many thousands loaded before a hot attach.
+     * No lambda here: it would bootstrap java.lang.invoke classes now, while our transformer is
+     * already registered, and loading them through it is a ClassCircularityError on JDK 25.
      */
-    static final class PrefilteredDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+    static final class PassIterator implements java.util.Iterator<List<Class<?>>> {
+        private final Instrumentation inst;
         private final NamePrefilter prefilter;
+        private final Set<Class<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        private List<Class<?>> next;
+        private boolean done;
 
-        PrefilteredDiscovery(NamePrefilter prefilter) {
+        PassIterator(Instrumentation inst, NamePrefilter prefilter) {
+            this.inst = inst;
             this.prefilter = prefilter;
         }
 
-        // No lambda here: it would bootstrap java.lang.invoke classes now, while our transformer is
-        // already registered, and loading them through it is a ClassCircularityError on JDK 25.
         @Override
-        public Iterable<Iterable<Class<?>>> resolve(Instrumentation inst) {
-            return new Passes(inst, prefilter);
-        }
-
-        private static final class Passes implements Iterable<Iterable<Class<?>>> {
-            private final Instrumentation inst;
-            private final NamePrefilter prefilter;
-
-            Passes(Instrumentation inst, NamePrefilter prefilter) {
-                this.inst = inst;
-                this.prefilter = prefilter;
-            }
-
-            @Override
-            public java.util.Iterator<Iterable<Class<?>>> iterator() {
-                return new PassIterator(inst, prefilter);
-            }
-        }
-
-        private static final class PassIterator implements java.util.Iterator<Iterable<Class<?>>> {
-            private final Instrumentation inst;
-            private final NamePrefilter prefilter;
-            private final Set<Class<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            private List<Class<?>> next;
-            private boolean done;
-
-            PassIterator(Instrumentation inst, NamePrefilter prefilter) {
-                this.inst = inst;
-                this.prefilter = prefilter;
-            }
-
-            @Override
-            public boolean hasNext() {
-                if (next == null && !done) {
-                    List<Class<?>> candidates = new ArrayList<>();
-                    boolean anyNew = false;
-                    for (Class<?> c : inst.getAllLoadedClasses()) {
-                        if (seen.add(c)) {
-                            anyNew = true;
-                            if (prefilter.mayMatch(c.getName().replace('.', '/'))) {
-                                candidates.add(c);
-                            }
+        public boolean hasNext() {
+            if (next == null && !done) {
+                List<Class<?>> candidates = new ArrayList<>();
+                boolean anyNew = false;
+                for (Class<?> c : inst.getAllLoadedClasses()) {
+                    if (seen.add(c)) {
+                        anyNew = true;
+                        if (prefilter.mayMatch(c.getName().replace('.', '/'))) {
+                            candidates.add(c);
                         }
                     }
-                    if (anyNew) {
-                        next = candidates;
-                    } else {
-                        done = true;
-                    }
                 }
-                return next != null;
-            }
-
-            @Override
-            public Iterable<Class<?>> next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+                if (anyNew) {
+                    next = candidates;
+                } else {
+                    done = true;
                 }
-                List<Class<?>> batch = next;
-                next = null;
-                return batch;
             }
-        }
-    }
-
-    /**
-     * Byte Buddy's transformer, shielded and pre-filtered. A class being loaded for the first time
-     * reaches Byte Buddy only when some detector's type matcher may match its name
-     * ({@link NamePrefilter}): Byte Buddy's own work per class (a type pool, a class file locator,
-     * every detector's matchers) is skipped for the thousands of others a framework application
-     * loads. Retransformations always go through. Everything Byte Buddy does inside runs shielded
-     * ({@link HookGuard#enterNested()}): reading class files through the application's loaders may
-     * open jars, and no hook must fire for it. Written for the Java 9+ {@code transform} with a module
-     * directly, so Byte Buddy need not generate a class for it at start-up.
-     */
-    static final class GuardedTransformer extends ResettableClassFileTransformer.WithDelegation {
-        private final NamePrefilter prefilter;
-
-        GuardedTransformer(ResettableClassFileTransformer delegate, NamePrefilter prefilter) {
-            super(delegate);
-            this.prefilter = prefilter;
+            return next != null;
         }
 
         @Override
-        public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
-                                byte[] bytes) throws IllegalClassFormatException {
-            if (redefined == null && !prefilter.mayMatch(internalName)) {
-                return null;
+        public List<Class<?>> next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
             }
-            HookGuard.Depth depth = HookGuard.enterNested();
-            try {
-                return classFileTransformer.transform(loader, internalName, redefined, domain, bytes);
-            } finally {
-                if (depth != null) {
-                    depth.exit();
-                }
-            }
-        }
-
-        @Override
-        public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
-                                ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-            if (redefined == null && !prefilter.mayMatch(internalName)) {
-                return null;
-            }
-            HookGuard.Depth depth = HookGuard.enterNested();
-            try {
-                return classFileTransformer.transform(module, loader, internalName, redefined, domain, bytes);
-            } finally {
-                if (depth != null) {
-                    depth.exit();
-                }
-            }
+            List<Class<?>> batch = next;
+            next = null;
+            return batch;
         }
     }
 
@@ -353,11 +243,11 @@ final class Installer {
                 classes.add(c);
             }
         }
-        try {
-            inst.retransformClasses(classes.toArray(new Class<?>[0]));
-        } catch (Throwable t) {
-            Log.line("jdiag: " + detector + ": could not remove its instrumentation from " + classes.size()
-                    + " classes (" + t + "); its hooks do nothing now that it is off");
+        int[] failed = {0};
+        retransform(inst, classes, (c, t) -> failed[0]++);
+        if (failed[0] > 0) {
+            Log.line("jdiag: " + detector + ": could not remove its instrumentation from " + failed[0]
+                    + " classes; its hooks do nothing now that it is off");
         }
     }
 
@@ -376,7 +266,7 @@ final class Installer {
             }
             for (TypeInstrumentation ti : instrumentations) {
                 for (String required : ti.requiredTypes()) {
-                    if (loaded.contains(required) && !transformed.contains(required)) {
+                    if (loaded.contains(required) && (weaver == null || !weaver.transformed().contains(required))) {
                         Log.line("jdiag: " + d.name() + ": could not instrument " + required
                                 + ", so its part of the detector sees nothing; check the lines above for the cause"
                                 + " and report it with your JDK version (" + System.getProperty("java.version") + ")");
@@ -393,20 +283,20 @@ final class Installer {
     }
 
     /**
-     * One detector's share of the builder. What its own code gets wrong turns the detector off: its
-     * instrumentation cannot be prepared, or its advice cannot be compiled (a class missing from the
-     * agent jar, an advice the Byte Buddy version cannot handle) — then it is broken for every class.
-     * What one odd class of the application does to it (a type whose hierarchy names a class that is
-     * not there, as optional dependencies do) only leaves that class uninstrumented: counted in
-     * {@code jdiag_agent_instrumentation_errors_total}, said once, and the detector works on.
+     * One detector's share of the weaving (or the core's own). What its own code gets wrong turns the
+     * detector off: its instrumentation cannot be prepared, or its advice cannot be compiled (a class
+     * missing from the agent jar, an advice the Byte Buddy version cannot handle) — then it is broken
+     * for every class. What one odd class of the application does to it (a type whose hierarchy names
+     * a class that is not there, as optional dependencies do) only leaves that class uninstrumented:
+     * counted in {@code jdiag_agent_instrumentation_errors_total}, said once, and the detector works on.
      */
-    private final class DetectorGuard {
+    final class Guard {
         private final String detector;
         private final FailureListener onFailure;
         private final ClassLoader agentLoader;
         private volatile boolean off;
 
-        DetectorGuard(String detector, FailureListener onFailure, ClassLoader agentLoader) {
+        Guard(String detector, FailureListener onFailure, ClassLoader agentLoader) {
             this.detector = detector;
             this.onFailure = onFailure;
             this.agentLoader = agentLoader;
@@ -428,60 +318,62 @@ final class Installer {
                     + " jdiag_agent_instrumentation_errors_total; the application is unaffected)");
         }
 
-        ElementMatcher<TypeDescription> types(ElementMatcher<? super TypeDescription> delegate) {
-            return type -> {
-                if (off) {
-                    return false;
-                }
-                try {
-                    return delegate.matches(type);
-                } catch (Throwable t) {
-                    skip(type.getName(), "could not match", t);
-                    return false;
-                }
-            };
+        boolean matchesLoader(TypeInstrumentation ti, ClassLoader loader) {
+            if (off) {
+                return false;
+            }
+            try {
+                return ti.classLoaderMatcher().matches(loader);
+            } catch (Throwable t) {
+                skip(String.valueOf(loader), "could not look into the class loader", t);
+                return false;
+            }
         }
 
-        ElementMatcher<ClassLoader> loaders(ElementMatcher<? super ClassLoader> delegate) {
-            return loader -> {
-                if (off) {
-                    return false;
-                }
-                try {
-                    return delegate.matches(loader);
-                } catch (Throwable t) {
-                    skip(String.valueOf(loader), "could not look into the class loader", t);
-                    return false;
-                }
-            };
+        boolean matchesType(TypeInstrumentation ti, TypeDescription type) {
+            if (off) {
+                return false;
+            }
+            try {
+                return ti.typeMatcher().matches(type);
+            } catch (Throwable t) {
+                skip(type.getName(), "could not match", t);
+                return false;
+            }
         }
 
-        AgentBuilder.Transformer transformer(AgentBuilder.Transformer delegate, List<String> adviceNames) {
-            return (builder, type, loader, module, domain) -> {
-                if (off) {
-                    return builder;
+        /** The builder with this part's advice for one instrumentation, or {@code builder} itself when it has none. */
+        DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
+                                     List<Weaver.AdviceEntry> entries, Weaver.AdviceSource source) {
+            if (off) {
+                return builder;
+            }
+            try {
+                DynamicType.Builder<?> woven = builder;
+                for (Weaver.AdviceEntry e : entries) {
+                    woven = woven.visit(source.advice(e.adviceClass).on(e.methods));
                 }
-                try {
-                    DynamicType.Builder<?> woven = delegate.transform(builder, type, loader, module, domain);
-                    Installer.this.woven.computeIfAbsent(detector, k -> ConcurrentHashMap.newKeySet()).add(type.getName());
-                    return woven;
-                } catch (Throwable t) {
-                    String broken = brokenAdvice(adviceNames);
-                    if (broken != null) {
-                        fail("its advice could not be applied to " + type.getName() + ": " + broken);
-                    } else {
-                        skip(type.getName(), "could not apply its advice to", t);
-                    }
-                    return builder;
+                return woven;
+            } catch (Throwable t) {
+                String broken = brokenAdvice(entries);
+                if (broken != null) {
+                    fail("its advice could not be applied to " + type.getName() + ": " + broken);
+                } else {
+                    skip(type.getName(), "could not apply its advice to", t);
                 }
-            };
+                return builder;
+            }
+        }
+
+        void woven(String typeName) {
+            Installer.this.woven.computeIfAbsent(detector, k -> ConcurrentHashMap.newKeySet()).add(typeName);
         }
 
         /** Why one of these advice classes cannot be compiled on its own, or null when all can. */
-        private String brokenAdvice(List<String> adviceNames) {
-            for (String name : adviceNames) {
+        private String brokenAdvice(List<Weaver.AdviceEntry> entries) {
+            for (Weaver.AdviceEntry e : entries) {
                 try {
-                    net.bytebuddy.asm.Advice.to(Class.forName(name, false, agentLoader));
+                    net.bytebuddy.asm.Advice.to(Class.forName(e.adviceClass, false, agentLoader));
                 } catch (Throwable t) {
                     return DetectorCatalog.cause(t);
                 }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import io.jdiag.testtargets.Targets;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -72,7 +70,7 @@ class InstallerTest {
         Detector good = detector("good", on(woven, GoodAdvice.class.getName()));
         Detector flaky = detector("flaky", on(woven, FlakyAdvice.class.getName()),
                 on("io.jdiag.testtargets.Targets$FailsToWeave", "no.such.Advice"));
-        ResettableClassFileTransformer t = installer.install(inst, InstallerTest.class.getClassLoader(),
+        Weaver t = installer.install(inst, InstallerTest.class.getClassLoader(),
                 List.of(good, flaky), (d, cause) -> failures.add(d + ": " + cause));
         try {
             int goodCalls = Targets.GOOD.get();
@@ -94,7 +92,7 @@ class InstallerTest {
             assertThat(Targets.GOOD.get()).as("the good detector's advice stays").isEqualTo(goodCalls + 2);
             assertThat(Targets.FLAKY.get()).as("the failed detector's advice is gone").isEqualTo(flakyCalls + 1);
         } finally {
-            t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            t.reset(inst);
         }
     }
 
@@ -113,9 +111,9 @@ class InstallerTest {
                 throw new NoClassDefFoundError("org/example/Missing");
             }
         };
-        ResettableClassFileTransformer t = new Installer().install(inst, InstallerTest.class.getClassLoader(),
+        Weaver t = new Installer().install(inst, InstallerTest.class.getClassLoader(),
                 List.of(broken), (d, cause) -> failures.add(d + ": " + cause));
-        t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        t.reset(inst);
         assertThat(failures).containsExactly(
                 "broken: its instrumentation could not be prepared: java.lang.NoClassDefFoundError: org/example/Missing");
     }
@@ -145,7 +143,7 @@ class InstallerTest {
                 target.apply(named("value"), GoodAdvice.class.getName());
             }
         };
-        ResettableClassFileTransformer t = installer.install(inst, InstallerTest.class.getClassLoader(),
+        Weaver t = installer.install(inst, InstallerTest.class.getClassLoader(),
                 List.of(detector("odd", odd)), (d, cause) -> failures.add(d + ": " + cause));
         try {
             int before = Targets.GOOD.get();
@@ -155,7 +153,7 @@ class InstallerTest {
             assertThat(installer.errors()).isEqualTo(1);
             assertThat(Targets.GOOD.get()).as("the detector still instruments the other classes").isEqualTo(before + 1);
         } finally {
-            t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            t.reset(inst);
         }
     }
 }

@@ -153,7 +153,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
 
         /**
-         * Starts the process and waits until it listens.
+         * Starts the process and waits until it listens and, when it runs with {@code -javaagent}, until
+         * the agent is installed.
          *
          * @throws IllegalStateException if it exits or doesn't announce its port in time; the message
          *                               contains the command line and everything captured so far
@@ -175,6 +176,9 @@ public final class ServiceProcess implements AutoCloseable {
             ServiceProcess service = new ServiceProcess(pb.start(), javaHome, command, echoOutput);
             try {
                 service.awaitListening(startupTimeout);
+                if (jvmArgs.stream().anyMatch(a -> a.startsWith("-javaagent:"))) {
+                    service.awaitAgent(startupTimeout);
+                }
             } catch (RuntimeException | Error e) {
                 service.close();
                 throw e;
@@ -205,6 +209,29 @@ public final class ServiceProcess implements AutoCloseable {
                 ? "service did not print its port within " + timeout.toSeconds() + "s"
                 : "service exited with code " + process.exitValue() + " before listening";
         throw new IllegalStateException(failureMessage(reason));
+    }
+
+    private static final Pattern AGENT_ENDPOINT = Pattern.compile("io\\.jdiag\\.agent\\.endpoint=(\\S+)");
+
+    /**
+     * Waits (bounded) until the agent given with {@code -javaagent} is installed: it publishes its
+     * endpoint ({@code off} too) once its detectors are, and premain does not hold the service's
+     * {@code main} for that (unless {@code premain.wait=true}). A test drives traffic only then, as it
+     * would after a hot attach. An agent that never gets there is left for the test to find out.
+     */
+    private void awaitAgent(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (AGENT_ENDPOINT.matcher(jcmd("VM.system_properties")).find()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private String failureMessage(String reason) {

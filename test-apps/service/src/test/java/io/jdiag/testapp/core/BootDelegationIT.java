@@ -54,7 +54,8 @@ class BootDelegationIT {
         Path testClasses = Path.of(NonDelegatingMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> command = new ArrayList<>(List.of(Paths.javaHome().resolve("bin").resolve("java").toString()));
         if (!hotAttach) {
-            command.add("-javaagent:" + Paths.agentJar() + "=http.port=0");
+            // a main that uses Gson at once: premain holds it until the detectors are installed
+            command.add("-javaagent:" + Paths.agentJar() + "=http.port=0,premain.wait=true");
         }
         // an OSGi launcher's own list: the agent appends to it
         command.addAll(List.of("-Dorg.osgi.framework.bootdelegation=sun.*,com.sun.*",
