@@ -6,7 +6,9 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
@@ -79,6 +81,8 @@ final class Weaver implements ClassFileTransformer {
             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
             // no class-format change: no added fields, methods or type initializer
             .with(Implementation.Context.Disabled.Factory.INSTANCE);
+    private final AdviceSource bootAdvice;
+    private final Map<ClassLoader, AdviceSource> loaderAdvice = new WeakHashMap<>();
     /** Binary names of the classes this transformer changed: what a reset retransforms. */
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
 
@@ -86,6 +90,8 @@ final class Weaver implements ClassFileTransformer {
         this.parts = parts;
         this.prefilter = prefilter;
         this.agentClassFiles = ClassFileLocator.ForClassLoader.of(agentLoader);
+        // JDK classes: the agent's loader sees every type their advice names
+        this.bootAdvice = new AdviceSource(agentClassFiles);
         this.errors = errors;
     }
 
@@ -148,7 +154,7 @@ final class Weaver implements ClassFileTransformer {
                 }
                 if (builder == null) {
                     builder = byteBuddy.decorate(type, classFiles);
-                    advice = new AdviceSource(new ClassFileLocator.Compound(agentClassFiles, classFiles));
+                    advice = adviceFor(loader);
                 }
                 DynamicType.Builder<?> woven = guard.weave(builder, type, part.advice.get(i), advice);
                 if (woven != builder && !wovenBy.contains(part)) {
@@ -168,25 +174,44 @@ final class Weaver implements ClassFileTransformer {
         return result;
     }
 
+    /** The advice source for classes of {@code loader}: one per loader, kept while the loader lives. */
+    private AdviceSource adviceFor(ClassLoader loader) {
+        if (loader == null) {
+            return bootAdvice;
+        }
+        synchronized (loaderAdvice) {
+            return loaderAdvice.computeIfAbsent(loader, l -> new AdviceSource(new ClassFileLocator.Compound(
+                    agentClassFiles, ClassFileLocator.ForClassLoader.WeaklyReferenced.of(l))));
+        }
+    }
+
     /**
-     * Describes advice classes for one transformation, with one type pool for all of them: an advice
-     * class's file from the agent's loader, and the types it names (a library's request type, say)
-     * from the instrumented class's.
+     * Describes and compiles advice classes once per class loader of the instrumented classes, not
+     * once per class: an advice class's file comes from the agent's loader, and the types it names (a
+     * library's request type, say) from the instrumented classes' loader, so an advice compiled for
+     * one loader serves every class of it. A fifth of the weaving time was spent compiling the same
+     * advice again for each class. The loader is referenced weakly: a web application's loader that
+     * is dropped on redeploy is not kept alive by our cache.
      */
     static final class AdviceSource {
         private final ClassFileLocator classFiles;
-        private TypePool pool;
+        private final TypePool pool;
+        private final ConcurrentHashMap<String, Advice> compiled = new ConcurrentHashMap<>();
 
         AdviceSource(ClassFileLocator classFiles) {
             this.classFiles = classFiles;
+            this.pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), classFiles,
+                    TypePool.Default.ReaderMode.FAST);
         }
 
         Advice advice(String adviceClass) {
-            if (pool == null) {
-                pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), classFiles,
-                        TypePool.Default.ReaderMode.FAST);
+            Advice advice = compiled.get(adviceClass);
+            if (advice == null) {
+                // not computeIfAbsent: compiling may load classes, whose transformation may come back here
+                advice = Advice.to(pool.describe(adviceClass).resolve(), classFiles);
+                compiled.putIfAbsent(adviceClass, advice);
             }
-            return Advice.to(pool.describe(adviceClass).resolve(), classFiles);
+            return advice;
         }
     }
 
