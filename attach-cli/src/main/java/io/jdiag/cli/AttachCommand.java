@@ -45,15 +45,64 @@ final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Debug.step("arguments parsed");
-        long target = pid.pid();
-        Path jar = agentJar.locate();
+        return attach(pid.pid(), agentJar.locate(), settings, spec.commandLine().getOut());
+    }
+
+    /**
+     * The plain command line {@code attach <pid> [key=value...]} (no option, no {@code @file}, a
+     * number as pid): its arguments, or null when it is anything else and picocli must parse it.
+     *
+     * <p>Why: building picocli's model of even one command (annotations read by reflection, each
+     * through a generated proxy class, and its built-in converters) takes 120-250 ms of this
+     * short-lived JVM, a third of the attach budget. For this one form picocli would do nothing
+     * but take the words as they are, so the result is the same; every other form (options,
+     * {@code --help}, a bad pid, {@code @argfile}, {@code --}) still goes through picocli, with
+     * its messages.
+     */
+    static List<String> plainAttach(String[] args) {
+        if (args.length < 2 || !"attach".equals(args[0]) || !isPid(args[1])) {
+            return null;
+        }
+        List<String> settings = new ArrayList<>(args.length - 2);
+        for (int i = 2; i < args.length; i++) {
+            String word = args[i];
+            if (word.isEmpty() || word.charAt(0) == '-' || word.charAt(0) == '@') {
+                return null;
+            }
+            settings.add(word);
+        }
+        return settings;
+    }
+
+    /** Digits only, no leading zero, and a long: what {@link PidParameter} accepts without trimming. */
+    private static boolean isPid(String word) {
+        if (word.isEmpty() || word.length() > 18 || word.charAt(0) == '0') {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs {@link #plainAttach} arguments as picocli would have: same output, lines and exit codes. */
+    static int runPlain(String[] args, List<String> settings, java.io.PrintWriter out) {
+        Debug.step("arguments parsed (plain attach)");
+        return attach(Long.parseLong(args[1]), AgentJar.locate(null, System.getenv(AgentJar.ENV), AgentJar.cliLocation()),
+                settings, out);
+    }
+
+    private static int attach(long target, Path jar, List<String> settings, PrintWriter out) {
         String args = AgentArgs.join(AgentArgs.absolutePaths(settings, Paths.get("")));
         if (jar.toString().length() + 1 + args.length() > MAX_AGENT_ARGUMENT) {
             throw new CliException("jdiag: the settings are too long for the attach protocol (" + MAX_AGENT_ARGUMENT
                     + " characters with the agent jar path); put them in a properties file and pass config=<file>");
         }
         Jdk.requireAttachApi();
-        PrintWriter out = spec.commandLine().getOut();
+        Debug.step("agent jar found");
         try (TargetJvm vm = TargetJvm.attach(target)) {
             Debug.step("attached");
             AgentState before = vm.agentState();
@@ -69,6 +118,7 @@ final class AttachCommand implements Callable<Integer> {
                 if (!installedHooks.equals(ourHooks)) {
                     throw new CliException(BootstrapHooks.mismatchLine(target, installedHooks, ourHooks));
                 }
+                Debug.step("bootstrap fingerprint compared");
             }
             vm.loadAgent(jar, args);
             Debug.step("agent loaded and started");

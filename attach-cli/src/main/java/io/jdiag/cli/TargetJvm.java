@@ -28,6 +28,7 @@ final class TargetJvm implements AutoCloseable {
      */
     static TargetJvm attach(long pid) {
         AttachFailures.checkProcess(pid);
+        Debug.step("process checked");
         try {
             return new TargetJvm(pid, VirtualMachine.attach(Long.toString(pid)));
         } catch (AttachNotSupportedException | IOException | RuntimeException e) {
