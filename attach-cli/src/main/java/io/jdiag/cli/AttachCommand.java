@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,20 +104,27 @@ final class AttachCommand implements Callable<Integer> {
         }
         Jdk.requireAttachApi();
         Debug.step("agent jar found");
+        // A JVM with its attach socket open was attached to before, most likely by jdiag, and then
+        // its bootstrap hooks must be compared with this jar's: start that (30-50 ms) now, beside the attach.
+        BootstrapHooks.Fingerprint ourHooks = AttachWaker.socketOpen(target) ? BootstrapHooks.Fingerprint.start(jar) : null;
         try (TargetJvm vm = TargetJvm.attach(target)) {
             Debug.step("attached");
-            AgentState before = vm.agentState();
+            Properties props = vm.systemProperties();
+            AgentState before = AgentState.of(props);
             Debug.step("properties read");
             if (before.attached()) {
                 out.println("jdiag: already attached to " + target + " (endpoint " + before.endpointText() + ")"
                         + (settings.isEmpty() ? "" : "; settings not applied, detach first to change them"));
                 return 0;
             }
-            String installedHooks = vm.systemProperties().getProperty(AgentState.PROP_BOOTSTRAP_FINGERPRINT);
+            String installedHooks = props.getProperty(AgentState.PROP_BOOTSTRAP_FINGERPRINT);
             if (installedHooks != null) {
-                String ourHooks = BootstrapHooks.fingerprint(jar);
-                if (!installedHooks.equals(ourHooks)) {
-                    throw new CliException(BootstrapHooks.mismatchLine(target, installedHooks, ourHooks));
+                if (ourHooks == null) {
+                    ourHooks = BootstrapHooks.Fingerprint.start(jar);
+                }
+                String ours = ourHooks.await();
+                if (!installedHooks.equals(ours)) {
+                    throw new CliException(BootstrapHooks.mismatchLine(target, installedHooks, ours));
                 }
                 Debug.step("bootstrap fingerprint compared");
             }
@@ -134,6 +142,10 @@ final class AttachCommand implements Callable<Integer> {
             }
             out.println("attached to " + target + ", endpoint " + after.endpointText());
             return 0;
+        } finally {
+            if (ourHooks != null) {
+                ourHooks.awaitQuietly(); // it deletes its temporary file when done: don't exit before
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ final class AttachWaker implements AutoCloseable, Runnable {
         if (!proc.isDirectory()) {
             return null;
         }
-        File socket = new File("/proc/" + pid + "/root/tmp/.java_pid" + namespacePid(pid));
+        File socket = socket(pid);
         if (socket.exists() || !socket.getParentFile().canRead()) {
             return null; // already open (the attach connects at once), or not visible from here
         }
@@ -49,6 +49,15 @@ final class AttachWaker implements AutoCloseable, Runnable {
         thread.setDaemon(true);
         thread.start();
         return waker;
+    }
+
+    /** Whether {@code pid} has its attach socket open already: it was attached to before (by jdiag, jcmd, ...). */
+    static boolean socketOpen(long pid) {
+        return new File("/proc/" + pid).isDirectory() && socket(pid).exists();
+    }
+
+    private static File socket(long pid) {
+        return new File("/proc/" + pid + "/root/tmp/.java_pid" + namespacePid(pid));
     }
 
     /** The pid the target knows itself by (its innermost pid namespace), as the attach API names the socket. */
