@@ -3,18 +3,21 @@
 # `bin/jdiag attach <pid> http.port=0` to the first HTTP 200 from the agent's /metrics, on the test
 # service with at least 5,000 loaded classes.
 #
-#   attach-cli/src/test/scripts/attach-time.sh [--runs N] [--classes N] [--java-home DIR] [--fresh]
+#   attach-cli/src/test/scripts/attach-time.sh [--runs N] [--classes N] [--java-home DIR] [--fresh] [--phases]
 #
 # By default one service JVM is attached to N times, with a detach between runs. --fresh starts a
 # new service for every run instead, so every run is a first attach to a JVM that never saw jdiag
 # (attach listener not started yet, agent classes never loaded): the case of a responder on a live
 # incident. The CLI and the service both run on --java-home (default: $JAVA_HOME, else the `java` on
-# PATH). Needs `make build` (or mvn package) first, and curl.
+# PATH). --phases adds a line per run that splits the CLI's share (launcher and JVM start, its
+# own steps, exit) from the agent's (loadAgent: agentmain in the target) and the first scrape.
+# Needs `make build` (or mvn package) first, and curl.
 set -euo pipefail
 
 runs=5
 classes=6000
 fresh=false
+phases=false
 java_home="${JAVA_HOME:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,7 +25,8 @@ while [ $# -gt 0 ]; do
     --classes) classes="$2"; shift 2 ;;
     --java-home) java_home="$2"; shift 2 ;;
     --fresh) fresh=true; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --phases) phases=true; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "attach-time.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -109,6 +113,22 @@ for run in $(seq "$runs"); do
     "+ arguments and attach $main_to_attached ms + agent load/start $(( main_to_agent - main_to_attached )) ms" \
     "+ reading the endpoint $(( main_to_exit - main_to_agent )) ms + first scrape $(( end - cli_done )) ms;" \
     "CPU used: CLI ${cli_cpu} ms, target ${target_cpu} ms ($live loaded classes)"
+  if [ "$phases" = true ]; then
+    # Every step of the CLI (JDIAG_DEBUG=1 lines, ms since main) and the wall clock at its main().
+    main_epoch=$(sed -n 's/^jdiag: debug: 0 ms: main, at epoch ms \([0-9]*\).*/\1/p' "$work/cli.err")
+    main_to_parsed=$(step "arguments parsed"); main_to_jar=$(step "agent jar found")
+    main_to_checked=$(step "process checked"); main_to_props=$(step "properties read")
+    main_to_hooks=$(step "bootstrap fingerprint compared"); main_to_hooks=${main_to_hooks:-$main_to_props}
+    launcher=$(( main_epoch - start ))
+    cli_side=$(( launcher + main_to_hooks + (main_to_exit - main_to_agent) + (cli_done - start - launcher - main_to_exit) ))
+    echo "  phases: bin/jdiag + JVM start to main ${launcher} ms | arguments ${main_to_parsed} ms" \
+      "| agent jar $(( main_to_jar - main_to_parsed )) ms | is-a-JVM check $(( main_to_checked - main_to_jar )) ms" \
+      "| VirtualMachine.attach $(( main_to_attached - main_to_checked )) ms | properties $(( main_to_props - main_to_attached )) ms" \
+      "| hooks fingerprint $(( main_to_hooks - main_to_props )) ms | loadAgent (agentmain in the target) $(( main_to_agent - main_to_hooks )) ms" \
+      "| endpoint read + print $(( main_to_exit - main_to_agent )) ms | JVM exit $(( cli_done - start - launcher - main_to_exit )) ms" \
+      "| first scrape (curl) $(( end - cli_done )) ms"
+    echo "  split: CLI side ${cli_side} ms, agent side (loadAgent) $(( main_to_agent - main_to_hooks )) ms, first scrape $(( end - cli_done )) ms"
+  fi
   if [ "$fresh" = true ]; then stop_service; else "$jdiag" detach "$service_pid" > /dev/null; fi
 done
 

@@ -39,6 +39,58 @@ final class BootstrapHooks {
         }
     }
 
+    /** {@link #fingerprint} computed on a daemon thread, so that it can run beside the attach. */
+    static final class Fingerprint implements java.util.concurrent.Callable<String> {
+        private final Path agentJar;
+        private final java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(this);
+
+        private Fingerprint(Path agentJar) {
+            this.agentJar = agentJar;
+        }
+
+        static Fingerprint start(Path agentJar) {
+            Fingerprint f = new Fingerprint(agentJar);
+            Thread thread = new Thread(f.task, "jdiag-hooks-fingerprint");
+            thread.setDaemon(true);
+            thread.start();
+            return f;
+        }
+
+        @Override
+        public String call() {
+            return fingerprint(agentJar);
+        }
+
+        /** The fingerprint, or the {@link CliException} that {@link #fingerprint} threw. */
+        String await() {
+            try {
+                return task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IllegalStateException(cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("jdiag: interrupted", e);
+            }
+        }
+
+        void awaitQuietly() {
+            try {
+                task.get();
+            } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+                // only its result was of interest, and that was not needed or already reported
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Worded as the agent's own refusal line ({@code AgentMain.mismatchLine}). */
     static String mismatchLine(long pid, String installed, String ours) {
         return "jdiag: JVM " + pid + " " + MISMATCH + " (hooks " + installed

@@ -45,7 +45,8 @@ public final class JdiagCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Debug.step("main");
+        // With the wall clock, so that a caller can tell the launcher's and JVM's start-up from the CLI's own steps.
+        Debug.step(Debug.ENABLED ? "main, at epoch ms " + System.currentTimeMillis() : "main");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
@@ -58,6 +59,14 @@ public final class JdiagCli implements Callable<Integer> {
     /** Runs one command line; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         try {
+            java.util.List<String> plainAttach = AttachCommand.plainAttach(args);
+            if (plainAttach != null) {
+                try {
+                    return AttachCommand.runPlain(args, plainAttach, out);
+                } catch (RuntimeException e) {
+                    return fail(e, err); // as FailureHandler does
+                }
+            }
             CommandLine cli = commandLine(args.length > 0 ? args[0] : null);
             cli.setOut(out);
             cli.setErr(err);

@@ -28,10 +28,16 @@ final class TargetJvm implements AutoCloseable {
      */
     static TargetJvm attach(long pid) {
         AttachFailures.checkProcess(pid);
+        Debug.step("process checked");
+        AttachWaker waker = AttachWaker.start(pid);
         try {
             return new TargetJvm(pid, VirtualMachine.attach(Long.toString(pid)));
         } catch (AttachNotSupportedException | IOException | RuntimeException e) {
             throw AttachFailures.attach(pid, e);
+        } finally {
+            if (waker != null) {
+                waker.close();
+            }
         }
     }
 

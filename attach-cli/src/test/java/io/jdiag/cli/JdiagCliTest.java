@@ -108,6 +108,31 @@ class JdiagCliTest {
     }
 
     @Test
+    void onlyThePlainAttachFormSkipsPicocli() {
+        assertThat(AttachCommand.plainAttach(new String[] {"attach", "4242"})).isEmpty();
+        assertThat(AttachCommand.plainAttach(new String[] {"attach", "4242", "http.port=0", "blocking.threads=a,b"}))
+                .containsExactly("http.port=0", "blocking.threads=a,b");
+        for (String[] args : new String[][] {{"attach"}, {"status", "4242"}, {"attach", "--help"}, {"attach", "4242", "-h"},
+                {"attach", "4242", "--agent-jar", "x.jar"}, {"attach", "4242", "@args.txt"}, {"attach", "0"}, {"attach", "042"},
+                {"attach", "12x"}, {"attach", " 12"}, {"attach", "4242", ""}, {"attach", "99999999999999999999"},
+                {"attach", "--", "4242"}}) {
+            assertThat(AttachCommand.plainAttach(args)).as(String.join(" ", args)).isNull();
+        }
+    }
+
+    /** The plain form (no picocli) and the same command through picocli ("--" makes it not plain) answer alike. */
+    @Test
+    void plainAttachAnswersAsPicocliDoes() {
+        for (String pid : new String[] {"4000000", Long.toString(ProcessHandle.current().pid())}) {
+            JdiagCli.Result plain = JdiagCli.runCaptured("attach", pid, "http.port=0");
+            JdiagCli.Result parsed = JdiagCli.runCaptured("attach", "--", pid, "http.port=0");
+            assertThat(plain.exitCode).as(plain.err).isEqualTo(parsed.exitCode).isEqualTo(1);
+            assertThat(plain.err).isEqualTo(parsed.err).startsWith("jdiag: ");
+            assertThat(plain.out).isEqualTo(parsed.out).isEmpty();
+        }
+    }
+
+    @Test
     void nonExistentPidIsOneLine() {
         long pid = 4_000_000;
         while (ProcessHandle.of(pid).isPresent()) {
