@@ -3,7 +3,9 @@
 # (test-apps/spring-boot-service, an executable fat jar on Spring Boot's nested-jar loader) started
 # with java -jar, timed from launch to its "listening on port" line (printed when the embedded
 # Tomcat is up, just before Spring's "Started ... in"). Runs alternate bare / agent so that drift of
-# the machine hits both alike; the table reports the median of each and the difference.
+# the machine hits both alike; the table reports the median of each and the difference. The agent's
+# premain does not hold main (premain.wait=false): the line under the table says when its detectors were
+# installed in each run.
 #
 #   benchmarks/spring-startup.sh                 # 9 runs of each
 #   RUNS=3 benchmarks/spring-startup.sh          # quick look
@@ -43,19 +45,26 @@ run_once() { # $1 = extra JVM args (may be empty)
   local stat cpu
   read -r -a stat < "/proc/$pid/stat"
   cpu=$(( (stat[13] + stat[14]) * 1000 / $(getconf CLK_TCK) ))
+  # With the agent: when its start-up thread (premain's work, beside the application's) has ended,
+  # i.e. the detectors are installed; 0 when it had ended before the listening line.
+  local t2=$t1
+  for _ in $(seq 1 1000); do
+    grep -qx "jdiag-start" /proc/"$pid"/task/*/comm 2>/dev/null || break
+    sleep 0.01; t2=$(date +%s%N)
+  done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-  echo "$(( (t1 - t0) / 1000000 )) $cpu"
+  echo "$(( (t1 - t0) / 1000000 )) $cpu $(( t2 > t1 ? (t2 - t0) / 1000000 : 0 ))"
 }
 
 LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 
-bare=(); with=(); bare_cpu=(); with_cpu=()
+bare=(); with=(); bare_cpu=(); with_cpu=(); ready=()
 run_once "" >/dev/null   # warm the page cache; not counted
 for i in $(seq 1 "$RUNS"); do
-  read -r w c <<< "$(run_once "")"; bare+=("$w"); bare_cpu+=("$c")
-  read -r w c <<< "$(run_once "-javaagent:$agent=$AGENT_ARGS")"; with+=("$w"); with_cpu+=("$c")
-  echo "run $i: bare ${bare[-1]} ms (cpu ${bare_cpu[-1]}), agent ${with[-1]} ms (cpu ${with_cpu[-1]})" >&2
+  read -r w c _ <<< "$(run_once "")"; bare+=("$w"); bare_cpu+=("$c")
+  read -r w c r <<< "$(run_once "-javaagent:$agent=$AGENT_ARGS")"; with+=("$w"); with_cpu+=("$c"); ready+=("$r")
+  echo "run $i: bare ${bare[-1]} ms (cpu ${bare_cpu[-1]}), agent ${with[-1]} ms (cpu ${with_cpu[-1]}, detectors installed at ${r} ms)" >&2
 done
 mb=$(printf '%s\n' "${bare[@]}" | median); ma=$(printf '%s\n' "${with[@]}" | median)
 cb=$(printf '%s\n' "${bare_cpu[@]}" | median); ca=$(printf '%s\n' "${with_cpu[@]}" | median)
@@ -66,5 +75,6 @@ cb=$(printf '%s\n' "${bare_cpu[@]}" | median); ca=$(printf '%s\n' "${with_cpu[@]
   echo "| with -javaagent ($AGENT_ARGS) | $ma | $ca |"
   echo "| added by the agent | $((ma - mb)) | $((ca - cb)) |"
   echo
-  echo "JDK: $("$java" -version 2>&1 | head -1); load average before: $LOAD0; wall bare: ${bare[*]}; wall agent: ${with[*]}"
+  echo "JDK: $("$java" -version 2>&1 | head -1); load average before: $LOAD0; wall bare: ${bare[*]}; wall agent: ${with[*]};"
+  echo "detectors installed (the agent's start-up thread ended; 0 = before the listening line), ms after launch: ${ready[*]}"
 } | tee "$out"
