@@ -1,0 +1,129 @@
+package io.jdiag.agent.core;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdiag.testtargets.Targets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The weaver in this JVM (Byte Buddy's agent attached to the test JVM): a class of a web
+ * application's loader is woven with advice compiled for that loader, and once the application is
+ * dropped its loader is collectable although the weaver (and its per-loader advice cache) lives on;
+ * a reset gives the woven classes their own bytecode back.
+ */
+class WeaverTest {
+    private static final String COUNTED = Targets.Counted.class.getName();
+
+    /** Defines {@link Targets.Counted} itself (child first), everything else from the parent: a web app's loader. */
+    static final class AppLoader extends ClassLoader {
+        AppLoader() {
+            super(WeaverTest.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.equals(COUNTED)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        byte[] bytes = in.readAllBytes();
+                        c = defineClass(name, bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+                return c;
+            }
+        }
+    }
+
+    private static Detector counting() {
+        TypeInstrumentation ti = new TypeInstrumentation() {
+            @Override
+            public ElementMatcher<? super TypeDescription> typeMatcher() {
+                return named(COUNTED);
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                target.apply(named("value"), InstallerTest.GoodAdvice.class.getName());
+            }
+        };
+        return new ConfigTest.FakeDetector() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public List<TypeInstrumentation> instrumentations() {
+                return List.of(ti);
+            }
+        };
+    }
+
+    @Test
+    void aDroppedApplicationLoaderIsNotKeptAliveByTheWeaver() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        Weaver weaver = new Installer().install(inst, WeaverTest.class.getClassLoader(), List.of(counting()),
+                (d, cause) -> { throw new AssertionError(d + ": " + cause); });
+        try {
+            WeakReference<ClassLoader> loader = runInAnApplicationLoader();
+            for (int i = 0; i < 50 && loader.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(loader.get()).as("the application's loader, dropped, is collected while the weaver lives").isNull();
+            assertThat(weaver.transformed()).contains(COUNTED);
+        } finally {
+            weaver.reset(inst);
+        }
+    }
+
+    /** Loads and calls the woven class in a fresh loader, twice (the advice compiled for it is reused), and drops it. */
+    private static WeakReference<ClassLoader> runInAnApplicationLoader() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            AppLoader app = new AppLoader();
+            Class<?> counted = app.loadClass(COUNTED);
+            assertThat(counted.getClassLoader()).isSameAs(app);
+            Object target = counted.getDeclaredConstructor().newInstance();
+            int before = Targets.GOOD.get();
+            assertThat(counted.getMethod("value").invoke(target)).isEqualTo(2);
+            assertThat(Targets.GOOD.get()).as("advice woven into the application loader's class").isEqualTo(before + 1);
+            if (i == 1) {
+                return new WeakReference<>(app);
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    @Test
+    void aResetGivesTheWovenClassesTheirBytecodeBack() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        Weaver weaver = new Installer().install(inst, WeaverTest.class.getClassLoader(), List.of(counting()),
+                (d, cause) -> { throw new AssertionError(d + ": " + cause); });
+        Targets.Counted counted = new Targets.Counted();
+        int before = Targets.GOOD.get();
+        try {
+            counted.value();
+            assertThat(Targets.GOOD.get()).isEqualTo(before + 1);
+        } finally {
+            weaver.reset(inst);
+        }
+        counted.value();
+        assertThat(Targets.GOOD.get()).as("no advice after the reset").isEqualTo(before + 1);
+        assertThat(weaver.transformed()).isEmpty();
+    }
+}
