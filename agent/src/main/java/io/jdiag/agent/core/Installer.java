@@ -53,9 +53,9 @@ final class Installer {
         HookGuard.inside();
         NamePrefilter prefilter = new NamePrefilter(detectors,
                 detectors.isEmpty() ? List.of() : List.of(BootDelegation.instrumentation()));
-        // Once now, before our transformer is registered: its first use makes a JDK proxy, which
-        // loads java.lang.invoke classes; loaded through our own transformer, which asks the
-        // pre-filter again, they are a ClassCircularityError (JDK 25).
+        // Once now, before our transformer is registered: its first use loads classes (Byte Buddy's
+        // type descriptions and matchers, java.lang.invoke for their lambdas); loaded through our own
+        // transformer, which asks the pre-filter again, they are a ClassCircularityError (JDK 25).
         prefilter.mayMatch("java/lang/Object");
         disableNexus();
         List<Weaver.Part> parts = new ArrayList<>();
