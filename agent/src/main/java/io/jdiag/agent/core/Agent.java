@@ -91,6 +91,10 @@ public final class Agent implements AutoCloseable {
             // The application's main does not wait for us: the detectors start and install on the
             // agent's thread, as a hot attach at the JVM's first moment would (classes loaded
             // meanwhile are retransformed), and the endpoint is up once they are.
+            // Said at once, so that `jdiag attach` meanwhile finds this agent (endpoint "starting")
+            // instead of loading a second one.
+            System.setProperty(PROP_VERSION, version());
+            System.setProperty(PROP_MODE, mode);
             agent.starting = new AgentThread(agent::startInBackground, "jdiag-start");
             agent.starting.start();
             return agent;
