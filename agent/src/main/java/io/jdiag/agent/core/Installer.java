@@ -124,6 +124,17 @@ final class Installer {
         void failed(Class<?> type, Throwable t);
     }
 
+    /** Retransforms the loaded, modifiable classes whose binary name is in {@code names} (every loader's). */
+    static void retransformNamed(Instrumentation inst, Set<String> names, RetransformErrors onError) {
+        List<Class<?>> classes = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (names.contains(c.getName()) && inst.isModifiableClass(c)) {
+                classes.add(c);
+            }
+        }
+        retransform(inst, classes, onError);
+    }
+
     /**
      * Retransforms {@code classes} in one call; a batch that fails is split in halves until the class
      * that cannot be retransformed is found, and the others still are.
@@ -237,14 +248,8 @@ final class Installer {
         if (names.isEmpty()) {
             return;
         }
-        List<Class<?>> classes = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (names.contains(c.getName()) && inst.isModifiableClass(c)) {
-                classes.add(c);
-            }
-        }
         int[] failed = {0};
-        retransform(inst, classes, (c, t) -> failed[0]++);
+        retransformNamed(inst, names, (c, t) -> failed[0]++);
         if (failed[0] > 0) {
             Log.line("jdiag: " + detector + ": could not remove its instrumentation from " + failed[0]
                     + " classes; its hooks do nothing now that it is off");

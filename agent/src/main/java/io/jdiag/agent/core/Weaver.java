@@ -133,8 +133,7 @@ final class Weaver implements ClassFileTransformer {
     private byte[] weave(ClassLoader loader, String name, byte[] bytes) {
         ClassFileLocator classFiles = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
                 ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), classFiles,
-                TypePool.Default.ReaderMode.FAST);
+        TypePool pool = pool(classFiles);
         TypeDescription type = null;
         DynamicType.Builder<?> builder = null;
         AdviceSource advice = null;
@@ -174,6 +173,12 @@ final class Weaver implements ClassFileTransformer {
         return result;
     }
 
+    /** A type pool over {@code classFiles} that parses a class only as far as a question needs. */
+    static TypePool pool(ClassFileLocator classFiles) {
+        return new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), classFiles,
+                TypePool.Default.ReaderMode.FAST);
+    }
+
     /** The advice source for classes of {@code loader}: one per loader, kept while the loader lives. */
     private AdviceSource adviceFor(ClassLoader loader) {
         if (loader == null) {
@@ -200,8 +205,7 @@ final class Weaver implements ClassFileTransformer {
 
         AdviceSource(ClassFileLocator classFiles) {
             this.classFiles = classFiles;
-            this.pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), classFiles,
-                    TypePool.Default.ReaderMode.FAST);
+            this.pool = pool(classFiles);
         }
 
         Advice advice(String adviceClass) {
@@ -222,13 +226,7 @@ final class Weaver implements ClassFileTransformer {
      */
     void reset(Instrumentation inst) {
         inst.removeTransformer(this);
-        List<Class<?>> classes = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (transformed.contains(c.getName()) && inst.isModifiableClass(c)) {
-                classes.add(c);
-            }
-        }
-        Installer.retransform(inst, classes, (c, t) -> { });
+        Installer.retransformNamed(inst, transformed, (c, t) -> { });
         transformed.clear();
     }
 }

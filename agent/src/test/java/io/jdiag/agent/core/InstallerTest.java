@@ -33,7 +33,7 @@ class InstallerTest {
         }
     }
 
-    private static TypeInstrumentation on(String type, String advice) {
+    static TypeInstrumentation on(String type, String advice) {
         return new TypeInstrumentation() {
             @Override
             public ElementMatcher<? super TypeDescription> typeMatcher() {
@@ -47,7 +47,7 @@ class InstallerTest {
         };
     }
 
-    private static Detector detector(String name, TypeInstrumentation... instrumentations) {
+    static Detector detector(String name, TypeInstrumentation... instrumentations) {
         return new ConfigTest.FakeDetector() {
             @Override
             public String name() {

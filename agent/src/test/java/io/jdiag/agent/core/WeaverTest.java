@@ -1,6 +1,5 @@
 package io.jdiag.agent.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdiag.testtargets.Targets;
@@ -10,8 +9,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,28 +47,7 @@ class WeaverTest {
     }
 
     private static Detector counting() {
-        TypeInstrumentation ti = new TypeInstrumentation() {
-            @Override
-            public ElementMatcher<? super TypeDescription> typeMatcher() {
-                return named(COUNTED);
-            }
-
-            @Override
-            public void transform(AdviceTarget target) {
-                target.apply(named("value"), InstallerTest.GoodAdvice.class.getName());
-            }
-        };
-        return new ConfigTest.FakeDetector() {
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public List<TypeInstrumentation> instrumentations() {
-                return List.of(ti);
-            }
-        };
+        return InstallerTest.detector("counting", InstallerTest.on(COUNTED, InstallerTest.GoodAdvice.class.getName()));
     }
 
     @Test
