@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
@@ -24,7 +23,6 @@ import java.util.stream.StreamSupport;
  * {@code io.jdiag.agent.endpoint} system property the agent publishes in its JVM.
  */
 public final class AgentEndpoint {
-    private static final Pattern ENDPOINT = Pattern.compile("io\\.jdiag\\.agent\\.endpoint=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,18 +33,8 @@ public final class AgentEndpoint {
 
     /** Waits (bounded) until the agent in {@code service} publishes its endpoint. */
     public static AgentEndpoint of(ServiceProcess service) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = service.jcmd("VM.system_properties");
-            Matcher m = ENDPOINT.matcher(last);
-            if (m.find() && !m.group(1).equals("off")) {
-                // jcmd prints properties escaped as in a .properties file ("http\://...")
-                return new AgentEndpoint(URI.create(m.group(1).replace("\\:", ":")));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("agent endpoint never published; stderr:\n" + service.stderr());
+        return new AgentEndpoint(URI.create(service.awaitAgentEndpoint(Duration.ofSeconds(30), e -> !e.equals("off"))
+                .orElseThrow(() -> new AssertionError("agent endpoint never published; stderr:\n" + service.stderr()))));
     }
 
     public URI base() {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -220,18 +221,32 @@ public final class ServiceProcess implements AutoCloseable {
      * would after a hot attach. An agent that never gets there is left for the test to find out.
      */
     private void awaitAgent(Duration timeout) {
+        try {
+            awaitAgentEndpoint(timeout, endpoint -> true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Polls the endpoint the agent publishes in the service's system properties
+     * ({@code jcmd VM.system_properties}, as the CLI finds it) until {@code accepted} takes it: a URL,
+     * or {@code off}. Empty when the time is up or the service exited first.
+     */
+    public Optional<String> awaitAgentEndpoint(Duration timeout, Predicate<String> accepted) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
-            if (AGENT_ENDPOINT.matcher(jcmd("VM.system_properties")).find()) {
-                return;
+            Matcher m = AGENT_ENDPOINT.matcher(jcmd("VM.system_properties"));
+            if (m.find()) {
+                // jcmd prints properties escaped as in a .properties file ("http\://...")
+                String endpoint = m.group(1).replace("\\:", ":");
+                if (accepted.test(endpoint)) {
+                    return Optional.of(endpoint);
+                }
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            Thread.sleep(100);
         }
+        return Optional.empty();
     }
 
     private String failureMessage(String reason) {

@@ -22,15 +22,24 @@ import org.junit.jupiter.api.Test;
 class NettyServerIT {
     static final int N = 5;
 
-    @Test
-    void nettyRequestsAreTimedAndFindingsOnTheEventLoopCarryTheRoute() throws Exception {
-        try (ServiceProcess service = ServiceProcess.builder()
+    private static ServiceProcess startWithNetty() throws java.io.IOException {
+        return ServiceProcess.builder()
                 .javaAgent(Paths.agentJar(), "http.port=0")
                 .serviceArgs("--netty-port", "0")
-                .start()) {
-            Matcher m = Pattern.compile("netty listening on port (\\d+)").matcher(service.stdout());
-            assertThat(m.find()).as(service.stdout()).isTrue();
-            URI netty = URI.create("http://127.0.0.1:" + m.group(1));
+                .start();
+    }
+
+    /** The port of the service's Netty server, from its {@code netty listening on port} line. */
+    private static int nettyPort(ServiceProcess service) {
+        Matcher m = Pattern.compile("netty listening on port (\\d+)").matcher(service.stdout());
+        assertThat(m.find()).as(service.stdout()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void nettyRequestsAreTimedAndFindingsOnTheEventLoopCarryTheRoute() throws Exception {
+        try (ServiceProcess service = startWithNetty()) {
+            URI netty = URI.create("http://127.0.0.1:" + nettyPort(service));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (int i = 0; i < N; i++) {
                 for (String path : new String[] {"/hello", "/users/" + (4711 + i), "/netty/leak", "/missing"}) {
@@ -66,13 +75,8 @@ class NettyServerIT {
      */
     @Test
     void inFlightAccountingIsExactWithAbruptClosesAndPipelining() throws Exception {
-        try (ServiceProcess service = ServiceProcess.builder()
-                .javaAgent(Paths.agentJar(), "http.port=0")
-                .serviceArgs("--netty-port", "0")
-                .start()) {
-            Matcher m = Pattern.compile("netty listening on port (\\d+)").matcher(service.stdout());
-            assertThat(m.find()).as(service.stdout()).isTrue();
-            int port = Integer.parseInt(m.group(1));
+        try (ServiceProcess service = startWithNetty()) {
+            int port = nettyPort(service);
             int clients = 8;
             int rounds = 25;
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
