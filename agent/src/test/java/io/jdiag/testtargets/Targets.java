@@ -35,4 +35,18 @@ public final class Targets {
             return 2;
         }
     }
+
+    /** Loaded before a deferred instrumentation is asked for. */
+    public static class DeferredLoaded {
+        public int value() {
+            return 3;
+        }
+    }
+
+    /** First loaded after a deferred instrumentation was asked for. */
+    public static class DeferredLater {
+        public int value() {
+            return 4;
+        }
+    }
 }

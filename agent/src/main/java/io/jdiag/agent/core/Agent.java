@@ -330,6 +330,8 @@ public final class Agent implements AutoCloseable {
         private final Collector exported;
         private final List<Object> tasks = new CopyOnWriteArrayList<>();
         private final List<ReportSection> sections = new CopyOnWriteArrayList<>();
+        /** Whether {@link #weaveDeferred} was called: a racy fast path, the installer decides once. */
+        private volatile boolean deferredAsked;
 
         Running(Detector detector) {
             this.detector = detector;
@@ -391,6 +393,16 @@ public final class Agent implements AutoCloseable {
         @Override
         public void failed(String cause) {
             detectorFailed(detector.name(), cause);
+        }
+
+        @Override
+        public void weaveDeferred() {
+            if (!deferredAsked) {
+                deferredAsked = true;
+                if (installer.askDeferred(detector.name())) {
+                    loop.soon(() -> installer.weaveDeferred(inst, detector.name()));
+                }
+            }
         }
     }
 }

@@ -32,4 +32,13 @@ public interface DetectorContext {
      * turned out to be a version it cannot handle): the same as a failed start, at any time.
      */
     void failed(String cause);
+
+    /**
+     * Weaves this detector's {@linkplain TypeInstrumentation#deferred() deferred} instrumentations:
+     * into classes loaded from now on, and (on the agent thread, soon after this call returns) into
+     * the loaded classes they match. Once; later calls, and calls before the install (the deferred
+     * ones are then woven with the rest), cost a volatile read. Callable from any thread, including
+     * from a hook: it only hands the work to the agent thread.
+     */
+    void weaveDeferred();
 }

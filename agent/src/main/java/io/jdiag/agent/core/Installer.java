@@ -38,6 +38,9 @@ final class Installer {
     private volatile Weaver weaver;
     /** Detector name → names of the classes its advice was woven into. */
     private final ConcurrentHashMap<String, Set<String>> woven = new ConcurrentHashMap<>();
+    /** Guarded by this: the parts by detector name, and the detectors that asked for their deferred instrumentations. */
+    private final java.util.Map<String, Weaver.Part> parts = new java.util.HashMap<>();
+    private final Set<String> deferredAsked = new HashSet<>();
 
     long errors() {
         return errors.sum();
@@ -51,18 +54,11 @@ final class Installer {
     Weaver install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors, FailureListener onFailure) {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
-        NamePrefilter prefilter = new NamePrefilter(detectors,
-                detectors.isEmpty() ? List.of() : List.of(BootDelegation.instrumentation()));
-        // Once now, before our transformer is registered: its first use loads classes (Byte Buddy's
-        // type descriptions and matchers, java.lang.invoke for their lambdas); loaded through our own
-        // transformer, which asks the pre-filter again, they are a ClassCircularityError (JDK 25).
-        prefilter.mayMatch("java/lang/Object");
-        disableNexus();
-        List<Weaver.Part> parts = new ArrayList<>();
+        List<Weaver.Part> prepared = new ArrayList<>();
         for (Detector detector : detectors) {
             Weaver.Part part = prepare(new Guard(detector.name(), onFailure, agentLoader), detector::instrumentations);
             if (part != null) {
-                parts.add(part);
+                prepared.add(part);
             }
         }
         if (!detectors.isEmpty()) {
@@ -73,23 +69,97 @@ final class Installer {
                             + " do not delegate to the boot loader (OSGi, JBoss Modules) the detectors see nothing"),
                     agentLoader), () -> List.of(BootDelegation.instrumentation()));
             if (part != null) {
-                parts.add(part);
+                prepared.add(part);
             }
         }
-        Weaver weaver = new Weaver(parts, prefilter, agentLoader, this::error);
-        this.weaver = weaver;
+        List<TypeInstrumentation> eager = new ArrayList<>();
+        List<TypeInstrumentation> deferred = new ArrayList<>();
+        for (Weaver.Part part : prepared) {
+            eager.addAll(part.instrumentations.subList(0, part.eager));
+            deferred.addAll(part.deferred());
+        }
+        NamePrefilter prefilter = NamePrefilter.of(eager);
+        NamePrefilter deferredPrefilter = NamePrefilter.of(deferred);
+        // Once now, before our transformer is registered: its first use loads classes (Byte Buddy's
+        // type descriptions and matchers, java.lang.invoke for their lambdas); loaded through our own
+        // transformer, which asks the pre-filter again, they are a ClassCircularityError (JDK 25).
+        prefilter.mayMatch("java/lang/Object");
+        deferredPrefilter.mayMatch("java/lang/Object");
+        disableNexus();
+        Weaver weaver = new Weaver(prepared, prefilter, deferredPrefilter, agentLoader, this::error);
+        List<TypeInstrumentation> now = new ArrayList<>(eager);
+        synchronized (this) {
+            for (Weaver.Part part : prepared) {
+                parts.put(part.guard.name(), part);
+                if (deferredAsked.contains(part.guard.name())) {
+                    // asked for during start: woven with the rest
+                    weaver.deferredOn(part);
+                    now.addAll(part.deferred());
+                }
+            }
+            this.weaver = weaver;
+        }
+        NamePrefilter loaded = now.size() == eager.size() ? prefilter : NamePrefilter.of(now);
+        weaver.recordLoads(true);
         inst.addTransformer(weaver, true);
+        retransformLoaded(inst, loaded, weaver);
+        weaver.recordLoads(false);
+        return weaver;
+    }
+
+    /**
+     * Records that {@code detector} asked for its deferred instrumentations; from now on they are
+     * woven into the classes loaded. Cheap, any thread.
+     *
+     * @return whether the loaded classes must be retransformed for them ({@link #weaveDeferred}, on
+     *     the agent thread): false when asked before, or before the install (which weaves them then)
+     */
+    synchronized boolean askDeferred(String detector) {
+        if (!deferredAsked.add(detector)) {
+            return false;
+        }
+        Weaver.Part part = parts.get(detector);
+        if (weaver == null || part == null || part.deferred().isEmpty()) {
+            return false;
+        }
+        weaver.deferredOn(part);
+        return true;
+    }
+
+    /**
+     * Retransforms the loaded classes that {@code detector}'s deferred instrumentations may match,
+     * after {@link #askDeferred}. Agent thread only: never from inside a transformer.
+     */
+    void weaveDeferred(Instrumentation inst, String detector) {
+        Weaver.Part part;
+        Weaver w;
+        synchronized (this) {
+            part = parts.get(detector);
+            w = weaver;
+        }
+        if (part == null || w == null || w.removed() || part.guard.isOff()) {
+            return;
+        }
+        retransformLoaded(inst, NamePrefilter.of(part.deferred()), w);
+        checkRequired(inst, detector, part.deferred());
+    }
+
+    /**
+     * Retransforms, in passes, the loaded classes whose names {@code prefilter} lets through, but not
+     * those that went through {@code weaver} when they were loaded.
+     */
+    private void retransformLoaded(Instrumentation inst, NamePrefilter prefilter, Weaver weaver) {
         PassIterator passes = new PassIterator(inst, prefilter);
         while (passes.hasNext()) {
             List<Class<?>> batch = new ArrayList<>();
             for (Class<?> c : passes.next()) {
-                if (!Weaver.ignored(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+                if (!Weaver.ignored(c.getName().replace('.', '/')) && inst.isModifiableClass(c)
+                        && !weaver.loadedThroughUs(c)) {
                     batch.add(c);
                 }
             }
             retransform(inst, batch, (c, t) -> error(c.getName(), t));
         }
-        return weaver;
     }
 
     /** The name under which the core's boot-delegation instrumentation is guarded and logged. */
@@ -103,7 +173,15 @@ final class Installer {
     /** One guarded part's instrumentations and advice; null (and the part failed) when they cannot be prepared. */
     private static Weaver.Part prepare(Guard guard, InstrumentationSource source) {
         try {
-            List<TypeInstrumentation> instrumentations = source.get();
+            List<TypeInstrumentation> instrumentations = new ArrayList<>();
+            int eager = 0;
+            for (TypeInstrumentation ti : source.get()) {
+                if (ti.deferred()) {
+                    instrumentations.add(ti);
+                } else {
+                    instrumentations.add(eager++, ti);
+                }
+            }
             List<List<Weaver.AdviceEntry>> advice = new ArrayList<>();
             for (TypeInstrumentation ti : instrumentations) {
                 List<Weaver.AdviceEntry> entries = new ArrayList<>();
@@ -112,7 +190,7 @@ final class Installer {
                 ti.typeMatcher();
                 ti.classLoaderMatcher();
             }
-            return new Weaver.Part(guard, instrumentations, advice);
+            return new Weaver.Part(guard, instrumentations, advice, eager);
         } catch (Throwable t) {
             guard.fail("its instrumentation could not be prepared: " + DetectorCatalog.cause(t));
             return null;
@@ -256,27 +334,36 @@ final class Installer {
         }
     }
 
-    /** Says on stderr which required types are loaded but were not transformed, and how that blinds the detector. */
+    /**
+     * Says on stderr which required types are loaded but were not transformed, and how that blinds the
+     * detector. Deferred instrumentations are checked once woven ({@link #weaveDeferred}).
+     */
     void check(Instrumentation inst, List<Detector> detectors) {
-        Set<String> loaded = new HashSet<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            loaded.add(c.getName());
-        }
         for (Detector d : detectors) {
-            List<TypeInstrumentation> instrumentations;
-            try {
-                instrumentations = d.instrumentations();
-            } catch (Throwable alreadyReported) {
-                continue;
+            Weaver.Part part;
+            synchronized (this) {
+                part = parts.get(d.name());
             }
-            for (TypeInstrumentation ti : instrumentations) {
-                for (String required : ti.requiredTypes()) {
-                    if (loaded.contains(required) && (weaver == null || !weaver.transformed().contains(required))) {
-                        Log.line("jdiag: " + d.name() + ": could not instrument " + required
-                                + ", so its part of the detector sees nothing; check the lines above for the cause"
-                                + " and report it with your JDK version (" + System.getProperty("java.version") + ")");
-                    }
-                }
+            if (part != null) {
+                checkRequired(inst, d.name(), part.instrumentations.subList(0, part.active()));
+            }
+        }
+    }
+
+    private void checkRequired(Instrumentation inst, String detector, List<TypeInstrumentation> instrumentations) {
+        Set<String> required = new HashSet<>();
+        for (TypeInstrumentation ti : instrumentations) {
+            required.addAll(ti.requiredTypes());
+        }
+        if (required.isEmpty()) {
+            return;
+        }
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            String name = c.getName();
+            if (required.contains(name) && (weaver == null || !weaver.transformed().contains(name))) {
+                Log.line("jdiag: " + detector + ": could not instrument " + name
+                        + ", so its part of the detector sees nothing; check the lines above for the cause"
+                        + " and report it with your JDK version (" + System.getProperty("java.version") + ")");
             }
         }
     }
@@ -305,6 +392,14 @@ final class Installer {
             this.detector = detector;
             this.onFailure = onFailure;
             this.agentLoader = agentLoader;
+        }
+
+        String name() {
+            return detector;
+        }
+
+        boolean isOff() {
+            return off;
         }
 
         void fail(String cause) {

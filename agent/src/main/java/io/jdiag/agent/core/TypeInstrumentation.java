@@ -18,6 +18,17 @@ public interface TypeInstrumentation {
         return net.bytebuddy.matcher.ElementMatchers.any();
     }
 
+    /**
+     * Whether this instrumentation waits for its detector's {@link DetectorContext#weaveDeferred()}
+     * instead of being woven at install. For advice into hot JDK classes that matters only once the
+     * application shows it needs watching (the blocking detector's JDK calls, once an event loop
+     * exists): an application that never gets there never pays for their weaving, at start-up or
+     * attach.
+     */
+    default boolean deferred() {
+        return false;
+    }
+
     /** Calls {@code advice.apply(methods, "pkg.SomeInstrumentation$SomeAdvice")} once per advice. */
     void transform(AdviceTarget advice);
 

@@ -63,6 +63,11 @@ public final class WarmUpContext implements DetectorContext {
     }
 
     @Override
+    public void weaveDeferred() {
+        // a warm-up weaves nothing
+    }
+
+    @Override
     public void failed(String cause) {
         throw new IllegalStateException(cause);
     }

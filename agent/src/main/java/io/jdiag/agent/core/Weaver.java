@@ -45,14 +45,29 @@ final class Weaver implements ClassFileTransformer {
     /** One guarded part (a detector, or the core's own) with its instrumentations. */
     static final class Part {
         final Installer.Guard guard;
+        /** The eager instrumentations first, then the {@linkplain TypeInstrumentation#deferred() deferred} ones. */
         final List<TypeInstrumentation> instrumentations;
         /** Per instrumentation: (method matcher, advice class name) pairs, in order. */
         final List<List<AdviceEntry>> advice;
+        /** How many of {@link #instrumentations} are eager. */
+        final int eager;
+        /** Whether the deferred ones are woven too (the detector asked for them). */
+        volatile boolean deferredOn;
 
-        Part(Installer.Guard guard, List<TypeInstrumentation> instrumentations, List<List<AdviceEntry>> advice) {
+        Part(Installer.Guard guard, List<TypeInstrumentation> instrumentations, List<List<AdviceEntry>> advice, int eager) {
             this.guard = guard;
             this.instrumentations = instrumentations;
             this.advice = advice;
+            this.eager = eager;
+        }
+
+        List<TypeInstrumentation> deferred() {
+            return instrumentations.subList(eager, instrumentations.size());
+        }
+
+        /** The instrumentations woven now. */
+        int active() {
+            return deferredOn ? instrumentations.size() : eager;
         }
     }
 
@@ -73,6 +88,16 @@ final class Weaver implements ClassFileTransformer {
 
     private final List<Part> parts;
     private final NamePrefilter prefilter;
+    /** The deferred instrumentations' names: asked once some part's are on. */
+    private final NamePrefilter deferredPrefilter;
+    private volatile boolean anyDeferredOn;
+    /**
+     * While the installer retransforms the loaded classes: per loader, the internal names of the
+     * classes this transformer saw being loaded, which have all our advice already and need no
+     * retransformation. Null when not recording.
+     */
+    private volatile Map<ClassLoader, Set<String>> loadedWhileInstalling;
+    private volatile boolean removed;
     private final ClassFileLocator agentClassFiles;
     private final Errors errors;
     private final ByteBuddy byteBuddy = new ByteBuddy()
@@ -86,9 +111,15 @@ final class Weaver implements ClassFileTransformer {
     /** Binary names of the classes this transformer changed: what a reset retransforms. */
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
 
-    Weaver(List<Part> parts, NamePrefilter prefilter, ClassLoader agentLoader, Errors errors) {
+    /**
+     * @param prefilter         the names the eager instrumentations may match
+     * @param deferredPrefilter the names the deferred ones may match, asked once one part's are on
+     */
+    Weaver(List<Part> parts, NamePrefilter prefilter, NamePrefilter deferredPrefilter, ClassLoader agentLoader,
+           Errors errors) {
         this.parts = parts;
         this.prefilter = prefilter;
+        this.deferredPrefilter = deferredPrefilter;
         this.agentClassFiles = ClassFileLocator.ForClassLoader.of(agentLoader);
         // JDK classes: the agent's loader sees every type their advice names
         this.bootAdvice = new AdviceSource(agentClassFiles);
@@ -99,11 +130,62 @@ final class Weaver implements ClassFileTransformer {
         return transformed;
     }
 
+    /** Turns one part's deferred instrumentations on, for the classes loaded from now on. */
+    void deferredOn(Part part) {
+        part.deferredOn = true;
+        anyDeferredOn = true;
+    }
+
+    /** Starts or stops recording the classes loaded while the installer retransforms. */
+    void recordLoads(boolean on) {
+        loadedWhileInstalling = on ? new java.util.IdentityHashMap<>() : null;
+    }
+
+    /** No lambda: this runs inside the transformer (see {@link Installer.PassIterator}). */
+    private void loadedWhileInstalling(ClassLoader loader, String internalName) {
+        Map<ClassLoader, Set<String>> loads = loadedWhileInstalling;
+        if (loads != null) {
+            synchronized (loads) {
+                Set<String> names = loads.get(loader);
+                if (names == null) {
+                    names = new java.util.HashSet<>();
+                    loads.put(loader, names);
+                }
+                names.add(internalName);
+            }
+        }
+    }
+
+    /**
+     * Whether {@code c} went through this transformer when it was loaded, while recording: it holds
+     * every advice already, and retransforming it would weave it a second time for nothing (at
+     * premain, the application loads hundreds of classes while the agent's thread installs).
+     */
+    boolean loadedThroughUs(Class<?> c) {
+        Map<ClassLoader, Set<String>> loads = loadedWhileInstalling;
+        if (loads == null) {
+            return false;
+        }
+        synchronized (loads) {
+            Set<String> names = loads.get(c.getClassLoader());
+            return names != null && names.contains(c.getName().replace('.', '/'));
+        }
+    }
+
+    /** Whether {@link #reset} took this transformer out (nothing more is to be woven). */
+    boolean removed() {
+        return removed;
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
                             byte[] bytes) {
-        if (internalName == null || ignored(internalName) || !prefilter.mayMatch(internalName)) {
+        if (internalName == null || ignored(internalName)
+                || !(prefilter.mayMatch(internalName) || anyDeferredOn && deferredPrefilter.mayMatch(internalName))) {
             return null;
+        }
+        if (redefined == null) {
+            loadedWhileInstalling(loader, internalName);
         }
         HookGuard.Depth depth = HookGuard.enterNested();
         try {
@@ -140,7 +222,7 @@ final class Weaver implements ClassFileTransformer {
         List<Part> wovenBy = new ArrayList<>(2);
         for (Part part : parts) {
             Installer.Guard guard = part.guard;
-            for (int i = 0; i < part.instrumentations.size(); i++) {
+            for (int i = 0, n = part.active(); i < n; i++) {
                 TypeInstrumentation ti = part.instrumentations.get(i);
                 if (!guard.matchesLoader(ti, loader)) {
                     continue;
@@ -225,6 +307,7 @@ final class Weaver implements ClassFileTransformer {
      * once the agent is gone).
      */
     void reset(Instrumentation inst) {
+        removed = true;
         inst.removeTransformer(this);
         Installer.retransformNamed(inst, transformed, (c, t) -> { });
         transformed.clear();

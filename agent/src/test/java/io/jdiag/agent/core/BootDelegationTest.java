@@ -9,6 +9,8 @@ import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
 class BootDelegationTest {
@@ -48,6 +50,26 @@ class BootDelegationTest {
         assertThat(loaders.typeMatcher().matches(TypeDescription.ForLoadedType.of(SomeRealm.class))).isFalse();
         assertThat(loaders.typeMatcher().matches(TypeDescription.ForLoadedType.of(NotALoader.class))).isFalse();
         assertThat(loaders.typeMatcher().matches(TypeDescription.ForLoadedType.of(java.net.URLClassLoader.class))).isFalse();
+    }
+
+    static class DeeperClassLoader extends SomeClassLoader {
+    }
+
+    /**
+     * The superclass walk ends at {@code java.lang.Object} by its name: a class that extends Object
+     * directly is decided from its own class file alone (here the pool can locate nothing else), and a
+     * loader deeper in a hierarchy is still found.
+     */
+    @Test
+    void theSuperclassWalkStopsAtObjectWithoutReadingItsClassFile() throws Exception {
+        byte[] notALoader = ClassFileLocator.ForClassLoader.read(NotALoader.class);
+        TypePool alone = Weaver.pool(ClassFileLocator.Simple.of(NotALoader.class.getName(), notALoader));
+        assertThat(new BootDelegation.ExtendsClassLoader().matches(alone.describe(NotALoader.class.getName()).resolve()))
+                .isFalse();
+        TypePool all = Weaver.pool(ClassFileLocator.ForClassLoader.of(BootDelegationTest.class.getClassLoader()));
+        assertThat(new BootDelegation.ExtendsClassLoader().matches(all.describe(DeeperClassLoader.class.getName()).resolve()))
+                .isTrue();
+        assertThat(loaders.typeMatcher().matches(all.describe(DeeperClassLoader.class.getName()).resolve())).isTrue();
     }
 
     @Test

@@ -96,6 +96,62 @@ class InstallerTest {
         }
     }
 
+    static TypeInstrumentation deferred(TypeInstrumentation ti) {
+        return new TypeInstrumentation() {
+            @Override
+            public ElementMatcher<? super TypeDescription> typeMatcher() {
+                return ti.typeMatcher();
+            }
+
+            @Override
+            public void transform(AdviceTarget target) {
+                ti.transform(target);
+            }
+
+            @Override
+            public boolean deferred() {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * A deferred instrumentation is not woven at install, neither into loaded classes nor into
+     * classes loaded later; once its detector asks, it is woven into both, and the detector's eager
+     * instrumentations were woven all along.
+     */
+    @Test
+    void deferredInstrumentationsAreWovenOnlyOnceTheirDetectorAsks() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        Installer installer = new Installer();
+        String loaded = Targets.DeferredLoaded.class.getName();
+        String later = "io.jdiag.testtargets.Targets$DeferredLater";
+        Detector d = detector("lazy", on(Targets.Counted.class.getName(), GoodAdvice.class.getName()),
+                deferred(on(loaded, GoodAdvice.class.getName())), deferred(on(later, GoodAdvice.class.getName())));
+        List<String> failures = new ArrayList<>();
+        Weaver t = installer.install(inst, InstallerTest.class.getClassLoader(), List.of(d),
+                (name, cause) -> failures.add(name + ": " + cause));
+        try {
+            int calls = Targets.GOOD.get();
+            new Targets.DeferredLoaded().value();
+            new Targets.Counted().value();
+            assertThat(Targets.GOOD.get()).as("only the eager instrumentation is woven").isEqualTo(calls + 1);
+            assertThat(installer.wovenBy("lazy")).doesNotContain(loaded);
+
+            assertThat(installer.askDeferred("lazy")).as("the loaded classes are to be retransformed").isTrue();
+            assertThat(installer.askDeferred("lazy")).as("once").isFalse();
+            installer.weaveDeferred(inst, "lazy"); // what the agent thread does next
+            new Targets.DeferredLoaded().value();
+            new Targets.DeferredLater().value();
+            assertThat(Targets.GOOD.get()).as("woven into the loaded class and the one loaded since")
+                    .isEqualTo(calls + 3);
+            assertThat(installer.wovenBy("lazy")).contains(loaded, later);
+            assertThat(failures).isEmpty();
+        } finally {
+            t.reset(inst);
+        }
+    }
+
     @Test
     void aDetectorWhoseInstrumentationCannotBePreparedIsLeftOutBeforeInstalling() {
         Instrumentation inst = ByteBuddyAgent.install();

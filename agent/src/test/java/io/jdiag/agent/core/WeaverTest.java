@@ -9,6 +9,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,29 @@ class WeaverTest {
 
     private static Detector counting() {
         return InstallerTest.detector("counting", InstallerTest.on(COUNTED, InstallerTest.GoodAdvice.class.getName()));
+    }
+
+    /**
+     * While the installer retransforms, the classes the weaver saw being loaded (per loader) are
+     * known, so that they are not woven a second time; a retransformation is not a load, and a
+     * class of the same name in another loader is another class.
+     */
+    @Test
+    void theClassesLoadedWhileInstallingAreKnownByLoaderAndName() throws Exception {
+        ClassLoader testLoader = WeaverTest.class.getClassLoader();
+        Weaver weaver = new Weaver(List.of(), NamePrefilter.of(List.of(InstallerTest.on(COUNTED, "unused"))),
+                NamePrefilter.of(List.of()), testLoader, (type, t) -> { throw new AssertionError(type, t); });
+        String internal = COUNTED.replace('.', '/');
+        byte[] bytes = ClassFileLocator.ForClassLoader.read(Targets.Counted.class);
+        weaver.recordLoads(true);
+        weaver.transform(new AppLoader(), internal, null, null, bytes);
+        assertThat(weaver.loadedThroughUs(Targets.Counted.class)).as("another loader's class").isFalse();
+        weaver.transform(testLoader, internal, Targets.Counted.class, null, bytes);
+        assertThat(weaver.loadedThroughUs(Targets.Counted.class)).as("a retransformation").isFalse();
+        weaver.transform(testLoader, internal, null, null, bytes);
+        assertThat(weaver.loadedThroughUs(Targets.Counted.class)).isTrue();
+        weaver.recordLoads(false);
+        assertThat(weaver.loadedThroughUs(Targets.Counted.class)).as("once the install is over").isFalse();
     }
 
     @Test

@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
-import io.jdiag.agent.core.TypeInstrumentation;
 import io.jdiag.bootstrap.BlockingHooks;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class FileStreamInstrumentation {
     private FileStreamInstrumentation() {}
 
     /** {@code java.io.FileInputStream}. */
-    public static final class Input implements TypeInstrumentation {
+    public static final class Input extends LoopCallInstrumentation {
         static final String TYPE = "java.io.FileInputStream";
 
         @Override
@@ -44,7 +43,7 @@ public final class FileStreamInstrumentation {
     }
 
     /** {@code java.io.FileOutputStream}. */
-    public static final class Output implements TypeInstrumentation {
+    public static final class Output extends LoopCallInstrumentation {
         static final String TYPE = "java.io.FileOutputStream";
 
         @Override

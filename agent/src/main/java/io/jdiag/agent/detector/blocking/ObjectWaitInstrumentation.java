@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -15,7 +14,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * native, and only {@code wait()} and {@code wait(long, int)} can be woven (the stall watchdog sees
  * the rest when a wait holds the loop long enough).
  */
-public final class ObjectWaitInstrumentation implements TypeInstrumentation {
+public final class ObjectWaitInstrumentation extends LoopCallInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         return named("java.lang.Object");

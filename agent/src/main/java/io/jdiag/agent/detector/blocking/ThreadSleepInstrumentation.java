@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -16,7 +15,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * uses, is Java). A native sleep on a loop is caught by the stall watchdog's stack sample instead,
  * when it holds the loop longer than {@code blocking.stall.threshold}.
  */
-public final class ThreadSleepInstrumentation implements TypeInstrumentation {
+public final class ThreadSleepInstrumentation extends LoopCallInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         return named("java.lang.Thread");
