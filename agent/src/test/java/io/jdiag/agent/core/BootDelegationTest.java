@@ -36,7 +36,9 @@ class BootDelegationTest {
         assertThat(prefilter.mayMatch("org/eclipse/osgi/internal/loader/EquinoxClassLoader")).isTrue();
         assertThat(prefilter.mayMatch("org/apache/felix/framework/BundleWiringImpl$BundleClassLoader")).isTrue();
         assertThat(prefilter.mayMatch("org/jboss/modules/ModuleClassLoader")).isTrue();
-        assertThat(prefilter.mayMatch("org/springframework/core/io/DefaultResourceLoader")).as("then parsed").isTrue();
+        assertThat(prefilter.mayMatch("org/springframework/core/SmartClassLoader")).as("then parsed").isTrue();
+        assertThat(prefilter.mayMatch("org/springframework/core/io/DefaultResourceLoader")).as("no ClassLoader in the name")
+                .isFalse();
         // decided by the name alone: never parsed
         assertThat(prefilter.mayMatch("com/example/OrdersController")).isFalse();
         assertThat(prefilter.mayMatch("org/codehaus/plexus/classworlds/realm/ClassRealm")).as("the rule's limit").isFalse();

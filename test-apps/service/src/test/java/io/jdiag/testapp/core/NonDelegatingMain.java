@@ -14,7 +14,7 @@ import java.util.List;
  * serialization detector instruments) through two class loaders that refuse parent delegation for
  * everything but {@code java.*}, as OSGi bundle loaders and JBoss Modules do, and serializes with each.
  * They differ only in their names: {@code RefusingClassLoader} is one the agent's boot delegation
- * weaves, {@code IsolatingRealm} (no {@code Loader} in its name) is one it does not — the control:
+ * weaves, {@code IsolatingRealm} (no {@code ClassLoader} in its name) is one it does not — the control:
  * there the advice cannot resolve {@code io.jdiag.bootstrap} and the detector is blind. Prints
  * {@code key=value} lines, then the agent's {@code /metrics} between markers.
  *
