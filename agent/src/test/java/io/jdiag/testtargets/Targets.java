@@ -49,4 +49,18 @@ public final class Targets {
             return 4;
         }
     }
+
+    /** Woven by a deferred instrumentation (the trigger tests). */
+    public static class DeferredTarget {
+        public int value() {
+            return 5;
+        }
+    }
+
+    /** Loaded by name only: its loading triggers a deferred instrumentation. */
+    public static class Trigger {
+        public int value() {
+            return 6;
+        }
+    }
 }

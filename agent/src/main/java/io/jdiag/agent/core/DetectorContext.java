@@ -36,9 +36,8 @@ public interface DetectorContext {
     /**
      * Weaves this detector's {@linkplain TypeInstrumentation#deferred() deferred} instrumentations:
      * into classes loaded from now on, and (on the agent thread, soon after this call returns) into
-     * the loaded classes they match. Once; later calls, and calls before the install (the deferred
-     * ones are then woven with the rest), cost a volatile read. Callable from any thread, including
-     * from a hook: it only hands the work to the agent thread.
+     * the loaded classes they match. Once; a call before the install (from {@code start}) has them
+     * woven with the rest. Callable from any thread, a hook too: it only hands the work over.
      */
     void weaveDeferred();
 }

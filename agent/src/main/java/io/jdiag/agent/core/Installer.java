@@ -41,6 +41,21 @@ final class Installer {
     /** Guarded by this: the parts by detector name, and the detectors that asked for their deferred instrumentations. */
     private final java.util.Map<String, Weaver.Part> parts = new java.util.HashMap<>();
     private final Set<String> deferredAsked = new HashSet<>();
+    /** Guarded by this: true from the weaver's registration until the install pass is over. */
+    private boolean installing;
+    /** Where deferred weaving runs once installed: the agent thread. */
+    private final java.util.concurrent.Executor later;
+    private volatile Instrumentation inst;
+
+    /** For tests: deferred weaving on a thread of its own. */
+    Installer() {
+        this(task -> new io.jdiag.bootstrap.AgentThread(task, "jdiag-weave-deferred").start());
+    }
+
+    /** @param later runs the retransformation for deferred instrumentations asked for after the install */
+    Installer(java.util.concurrent.Executor later) {
+        this.later = later;
+    }
 
     long errors() {
         return errors.sum();
@@ -86,8 +101,10 @@ final class Installer {
         prefilter.mayMatch("java/lang/Object");
         deferredPrefilter.mayMatch("java/lang/Object");
         disableNexus();
-        Weaver weaver = new Weaver(prepared, prefilter, deferredPrefilter, agentLoader, this::error);
+        Weaver weaver = new Weaver(prepared, prefilter, deferredPrefilter, agentLoader, this::error,
+                part -> requestDeferred(part.guard.name()));
         List<TypeInstrumentation> now = new ArrayList<>(eager);
+        Set<Weaver.Part> wovenNow = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         synchronized (this) {
             for (Weaver.Part part : prepared) {
                 parts.put(part.guard.name(), part);
@@ -95,40 +112,78 @@ final class Installer {
                     // asked for during start: woven with the rest
                     weaver.deferredOn(part);
                     now.addAll(part.deferred());
+                    wovenNow.add(part);
                 }
             }
+            this.inst = inst;
             this.weaver = weaver;
+            installing = true;
         }
         NamePrefilter loaded = now.size() == eager.size() ? prefilter : NamePrefilter.of(now);
         weaver.recordLoads(true);
         inst.addTransformer(weaver, true);
         retransformLoaded(inst, loaded, weaver);
+        // the classes loaded meanwhile may lack the deferred instrumentations asked for below
         weaver.recordLoads(false);
+        // Deferred instrumentations a class woven in that pass asked for (a loop framework is loaded
+        // already): woven before the install returns, so that nothing is watched half-woven.
+        List<Weaver.Part> late = new ArrayList<>();
+        synchronized (this) {
+            installing = false;
+            for (Weaver.Part part : prepared) {
+                if (part.deferredOn && !wovenNow.contains(part)) {
+                    late.add(part);
+                }
+            }
+        }
+        for (Weaver.Part part : late) {
+            retransformLoaded(inst, NamePrefilter.of(part.deferred()), weaver);
+        }
         return weaver;
     }
 
     /**
-     * Records that {@code detector} asked for its deferred instrumentations; from now on they are
-     * woven into the classes loaded. Cheap, any thread.
-     *
-     * @return whether the loaded classes must be retransformed for them ({@link #weaveDeferred}, on
-     *     the agent thread): false when asked before, or before the install (which weaves them then)
+     * {@code detector}'s deferred instrumentations are wanted (it said so, or a class was woven with
+     * one of its instrumentations that {@linkplain TypeInstrumentation#triggersDeferred() triggers}
+     * them): from now on they are woven into the classes loaded, and the loaded classes they match
+     * are retransformed — by the install when it runs or is running, else on {@code later}. Once;
+     * any thread, a class-file transformer too (nothing here bootstraps a lambda).
      */
-    synchronized boolean askDeferred(String detector) {
-        if (!deferredAsked.add(detector)) {
-            return false;
+    void requestDeferred(String detector) {
+        boolean schedule;
+        synchronized (this) {
+            if (!deferredAsked.add(detector)) {
+                return;
+            }
+            Weaver.Part part = parts.get(detector);
+            if (weaver == null || part == null || part.deferred().isEmpty()) {
+                return; // before the install, which weaves them with the rest
+            }
+            weaver.deferredOn(part);
+            schedule = !installing;
         }
-        Weaver.Part part = parts.get(detector);
-        if (weaver == null || part == null || part.deferred().isEmpty()) {
-            return false;
+        if (schedule) {
+            later.execute(new WeaveDeferred(detector));
         }
-        weaver.deferredOn(part);
-        return true;
+    }
+
+    /** Not a lambda: created inside a transformer. */
+    private final class WeaveDeferred implements Runnable {
+        private final String detector;
+
+        WeaveDeferred(String detector) {
+            this.detector = detector;
+        }
+
+        @Override
+        public void run() {
+            weaveDeferred(inst, detector);
+        }
     }
 
     /**
      * Retransforms the loaded classes that {@code detector}'s deferred instrumentations may match,
-     * after {@link #askDeferred}. Agent thread only: never from inside a transformer.
+     * after {@link #requestDeferred}. Agent thread only: never from inside a transformer.
      */
     void weaveDeferred(Instrumentation inst, String detector) {
         Weaver.Part part;

@@ -86,6 +86,11 @@ final class Weaver implements ClassFileTransformer {
         void error(String typeName, Throwable t);
     }
 
+    /** Told, inside the transformer, that a class was woven with a part's {@linkplain TypeInstrumentation#triggersDeferred() trigger}. */
+    interface Triggers {
+        void deferredWanted(Part part);
+    }
+
     private final List<Part> parts;
     private final NamePrefilter prefilter;
     /** The deferred instrumentations' names: asked once some part's are on. */
@@ -100,6 +105,7 @@ final class Weaver implements ClassFileTransformer {
     private volatile boolean removed;
     private final ClassFileLocator agentClassFiles;
     private final Errors errors;
+    private final Triggers triggers;
     private final ByteBuddy byteBuddy = new ByteBuddy()
             .with(TypeValidation.DISABLED)
             // advice goes into declared methods only: the hierarchy's method graph is never needed
@@ -116,7 +122,8 @@ final class Weaver implements ClassFileTransformer {
      * @param deferredPrefilter the names the deferred ones may match, asked once one part's are on
      */
     Weaver(List<Part> parts, NamePrefilter prefilter, NamePrefilter deferredPrefilter, ClassLoader agentLoader,
-           Errors errors) {
+           Errors errors, Triggers triggers) {
+        this.triggers = triggers;
         this.parts = parts;
         this.prefilter = prefilter;
         this.deferredPrefilter = deferredPrefilter;
@@ -220,6 +227,7 @@ final class Weaver implements ClassFileTransformer {
         DynamicType.Builder<?> builder = null;
         AdviceSource advice = null;
         List<Part> wovenBy = new ArrayList<>(2);
+        List<Part> triggered = null;
         for (Part part : parts) {
             Installer.Guard guard = part.guard;
             for (int i = 0, n = part.active(); i < n; i++) {
@@ -241,6 +249,10 @@ final class Weaver implements ClassFileTransformer {
                 if (woven != builder && !wovenBy.contains(part)) {
                     wovenBy.add(part);
                 }
+                if (woven != builder && ti.triggersDeferred() && !part.deferredOn) {
+                    triggered = triggered == null ? new ArrayList<>(1) : triggered;
+                    triggered.add(part);
+                }
                 builder = woven;
             }
         }
@@ -251,6 +263,11 @@ final class Weaver implements ClassFileTransformer {
         transformed.add(name);
         for (Part part : wovenBy) {
             part.guard.woven(name);
+        }
+        if (triggered != null) {
+            for (Part part : triggered) {
+                triggers.deferredWanted(part);
+            }
         }
         return result;
     }

@@ -96,7 +96,8 @@ class InstallerTest {
         }
     }
 
-    static TypeInstrumentation deferred(TypeInstrumentation ti) {
+    /** {@code ti} as a deferred instrumentation, or as one that triggers the deferred ones. */
+    static TypeInstrumentation flagged(TypeInstrumentation ti, boolean deferred, boolean triggers) {
         return new TypeInstrumentation() {
             @Override
             public ElementMatcher<? super TypeDescription> typeMatcher() {
@@ -110,24 +111,31 @@ class InstallerTest {
 
             @Override
             public boolean deferred() {
-                return true;
+                return deferred;
+            }
+
+            @Override
+            public boolean triggersDeferred() {
+                return triggers;
             }
         };
     }
 
     /**
      * A deferred instrumentation is not woven at install, neither into loaded classes nor into
-     * classes loaded later; once its detector asks, it is woven into both, and the detector's eager
-     * instrumentations were woven all along.
+     * classes loaded later; once its detector asks, it is woven into both (the loaded ones on the
+     * agent thread), and the detector's eager instrumentations were woven all along.
      */
     @Test
     void deferredInstrumentationsAreWovenOnlyOnceTheirDetectorAsks() throws Exception {
         Instrumentation inst = ByteBuddyAgent.install();
-        Installer installer = new Installer();
+        List<Runnable> agentThread = new ArrayList<>();
+        Installer installer = new Installer(agentThread::add);
         String loaded = Targets.DeferredLoaded.class.getName();
         String later = "io.jdiag.testtargets.Targets$DeferredLater";
         Detector d = detector("lazy", on(Targets.Counted.class.getName(), GoodAdvice.class.getName()),
-                deferred(on(loaded, GoodAdvice.class.getName())), deferred(on(later, GoodAdvice.class.getName())));
+                flagged(on(loaded, GoodAdvice.class.getName()), true, false),
+                flagged(on(later, GoodAdvice.class.getName()), true, false));
         List<String> failures = new ArrayList<>();
         Weaver t = installer.install(inst, InstallerTest.class.getClassLoader(), List.of(d),
                 (name, cause) -> failures.add(name + ": " + cause));
@@ -138,15 +146,60 @@ class InstallerTest {
             assertThat(Targets.GOOD.get()).as("only the eager instrumentation is woven").isEqualTo(calls + 1);
             assertThat(installer.wovenBy("lazy")).doesNotContain(loaded);
 
-            assertThat(installer.askDeferred("lazy")).as("the loaded classes are to be retransformed").isTrue();
-            assertThat(installer.askDeferred("lazy")).as("once").isFalse();
-            installer.weaveDeferred(inst, "lazy"); // what the agent thread does next
+            installer.requestDeferred("lazy");
+            installer.requestDeferred("lazy");
+            assertThat(agentThread).as("one retransformation, handed to the agent thread").hasSize(1);
+            agentThread.get(0).run();
             new Targets.DeferredLoaded().value();
             new Targets.DeferredLater().value();
             assertThat(Targets.GOOD.get()).as("woven into the loaded class and the one loaded since")
                     .isEqualTo(calls + 3);
             assertThat(installer.wovenBy("lazy")).contains(loaded, later);
             assertThat(failures).isEmpty();
+        } finally {
+            t.reset(inst);
+        }
+    }
+
+    /**
+     * A class woven with an instrumentation that triggers its detector's deferred ones: when it is
+     * loaded already, the install weaves the deferred ones itself before it returns; when it is
+     * loaded later, its loading hands their weaving to the agent thread.
+     */
+    @Test
+    void aTriggeringClassHasTheDeferredInstrumentationsWovenAtInstallOrWhenItLoads() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        String target = Targets.DeferredTarget.class.getName();
+        new Targets.DeferredTarget().value();
+        new Targets.Counted().value(); // the trigger's class, loaded before the install
+
+        List<Runnable> agentThread = new ArrayList<>();
+        Installer atInstall = new Installer(agentThread::add);
+        Weaver t = atInstall.install(inst, InstallerTest.class.getClassLoader(), List.of(detector("present",
+                flagged(on(Targets.Counted.class.getName(), GoodAdvice.class.getName()), false, true),
+                flagged(on(target, GoodAdvice.class.getName()), true, false))), (name, cause) -> { });
+        try {
+            int calls = Targets.GOOD.get();
+            new Targets.DeferredTarget().value();
+            assertThat(Targets.GOOD.get()).as("woven by the install itself").isEqualTo(calls + 1);
+            assertThat(agentThread).isEmpty();
+        } finally {
+            t.reset(inst);
+        }
+
+        Installer beforeLoad = new Installer(agentThread::add);
+        t = beforeLoad.install(inst, InstallerTest.class.getClassLoader(), List.of(detector("arriving",
+                flagged(on("io.jdiag.testtargets.Targets$Trigger", GoodAdvice.class.getName()), false, true),
+                flagged(on(target, GoodAdvice.class.getName()), true, false))), (name, cause) -> { });
+        try {
+            int calls = Targets.GOOD.get();
+            new Targets.DeferredTarget().value();
+            assertThat(Targets.GOOD.get()).as("not yet").isEqualTo(calls);
+            Class.forName("io.jdiag.testtargets.Targets$Trigger");
+            assertThat(agentThread).as("the trigger's loading asked for them").hasSize(1);
+            agentThread.get(0).run();
+            new Targets.DeferredTarget().value();
+            assertThat(Targets.GOOD.get()).isEqualTo(calls + 1);
         } finally {
             t.reset(inst);
         }

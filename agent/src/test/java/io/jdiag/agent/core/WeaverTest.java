@@ -60,7 +60,7 @@ class WeaverTest {
     void theClassesLoadedWhileInstallingAreKnownByLoaderAndName() throws Exception {
         ClassLoader testLoader = WeaverTest.class.getClassLoader();
         Weaver weaver = new Weaver(List.of(), NamePrefilter.of(List.of(InstallerTest.on(COUNTED, "unused"))),
-                NamePrefilter.of(List.of()), testLoader, (type, t) -> { throw new AssertionError(type, t); });
+                NamePrefilter.of(List.of()), testLoader, (type, t) -> { throw new AssertionError(type, t); }, part -> { });
         String internal = COUNTED.replace('.', '/');
         byte[] bytes = ClassFileLocator.ForClassLoader.read(Targets.Counted.class);
         weaver.recordLoads(true);

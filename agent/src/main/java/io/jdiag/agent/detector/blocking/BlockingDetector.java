@@ -72,13 +72,11 @@ public final class BlockingDetector implements Detector {
         BlockingMetrics metrics = new BlockingMetrics().register(context.registry());
         registry = new LoopRegistry(context.config().pattern(THREADS),
                 (thread, label, executor) -> new LoopState(thread, label, executor, metrics.series(label).lag),
-                table -> {
-                    BlockingHooks.loops(table);
-                    if (table != null) {
-                        // the first loop: its blocking calls are worth weaving now (LoopCallInstrumentation)
-                        context.weaveDeferred();
-                    }
-                });
+                BlockingHooks::loops);
+        if (context.config().pattern(THREADS) != null) {
+            // loops of the user's naming may run anything: the JDK calls are woven at install
+            context.weaveDeferred();
+        }
         metrics.loops(registry::loops);
         BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, context.findings()::record, context.events());
         StallWatchdog watchdog = new StallWatchdog(registry, analyzer, metrics, context.config().nanos(STALL_THRESHOLD),
