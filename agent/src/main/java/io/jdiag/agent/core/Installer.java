@@ -63,8 +63,10 @@ final class Installer {
 
     /**
      * Installs the instrumentations of {@code detectors}: registers the {@link Weaver} and
-     * retransforms the loaded classes some detector may match. A detector whose instrumentations
-     * cannot even be prepared is reported to {@code onFailure} before anything is installed and left out.
+     * retransforms the loaded classes some detector may match — the deferred instrumentations only of
+     * detectors that asked for them already or whose trigger is among the loaded classes
+     * ({@link #requestDeferred}). A detector whose instrumentations cannot even be prepared is
+     * reported to {@code onFailure} before anything is installed and left out.
      */
     Weaver install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors, FailureListener onFailure) {
         // Loaded here, not by the first class-file transform that needs it.
