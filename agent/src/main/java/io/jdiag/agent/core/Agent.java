@@ -335,8 +335,6 @@ public final class Agent implements AutoCloseable {
         private final Collector exported;
         private final List<Object> tasks = new CopyOnWriteArrayList<>();
         private final List<ReportSection> sections = new CopyOnWriteArrayList<>();
-        /** Whether {@link #weaveDeferred} was called: a racy fast path, the installer decides once. */
-        private volatile boolean deferredAsked;
 
         Running(Detector detector) {
             this.detector = detector;
@@ -402,10 +400,7 @@ public final class Agent implements AutoCloseable {
 
         @Override
         public void weaveDeferred() {
-            if (!deferredAsked) {
-                deferredAsked = true;
-                installer.requestDeferred(detector.name());
-            }
+            installer.requestDeferred(detector.name());
         }
     }
 }

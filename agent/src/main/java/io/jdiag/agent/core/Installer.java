@@ -43,6 +43,8 @@ final class Installer {
     private final Set<String> deferredAsked = new HashSet<>();
     /** Guarded by this: true from the weaver's registration until the install pass is over. */
     private boolean installing;
+    /** Guarded by this: parts whose deferred instrumentations were asked for during the install pass. */
+    private final List<Weaver.Part> askedWhileInstalling = new ArrayList<>();
     /** Where deferred weaving runs once installed: the agent thread. */
     private final java.util.concurrent.Executor later;
     private volatile Instrumentation inst;
@@ -106,7 +108,6 @@ final class Installer {
         Weaver weaver = new Weaver(prepared, prefilter, deferredPrefilter, agentLoader, this::error,
                 part -> requestDeferred(part.guard.name()));
         List<TypeInstrumentation> now = new ArrayList<>(eager);
-        Set<Weaver.Part> wovenNow = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         synchronized (this) {
             for (Weaver.Part part : prepared) {
                 parts.put(part.guard.name(), part);
@@ -114,7 +115,6 @@ final class Installer {
                     // asked for during start: woven with the rest
                     weaver.deferredOn(part);
                     now.addAll(part.deferred());
-                    wovenNow.add(part);
                 }
             }
             this.inst = inst;
@@ -129,14 +129,11 @@ final class Installer {
         weaver.recordLoads(false);
         // Deferred instrumentations a class woven in that pass asked for (a loop framework is loaded
         // already): woven before the install returns, so that nothing is watched half-woven.
-        List<Weaver.Part> late = new ArrayList<>();
+        List<Weaver.Part> late;
         synchronized (this) {
             installing = false;
-            for (Weaver.Part part : prepared) {
-                if (part.deferredOn && !wovenNow.contains(part)) {
-                    late.add(part);
-                }
-            }
+            late = new ArrayList<>(askedWhileInstalling);
+            askedWhileInstalling.clear();
         }
         for (Weaver.Part part : late) {
             retransformLoaded(inst, NamePrefilter.of(part.deferred()), weaver);
@@ -152,7 +149,6 @@ final class Installer {
      * any thread, a class-file transformer too (nothing here bootstraps a lambda).
      */
     void requestDeferred(String detector) {
-        boolean schedule;
         synchronized (this) {
             if (!deferredAsked.add(detector)) {
                 return;
@@ -162,11 +158,12 @@ final class Installer {
                 return; // before the install, which weaves them with the rest
             }
             weaver.deferredOn(part);
-            schedule = !installing;
+            if (installing) {
+                askedWhileInstalling.add(part); // the install pass weaves them before it returns
+                return;
+            }
         }
-        if (schedule) {
-            later.execute(new WeaveDeferred(detector));
-        }
+        later.execute(new WeaveDeferred(detector));
     }
 
     /** Not a lambda: created inside a transformer. */
@@ -179,7 +176,7 @@ final class Installer {
 
         @Override
         public void run() {
-            weaveDeferred(inst, detector);
+            weaveDeferred(detector);
         }
     }
 
@@ -187,7 +184,7 @@ final class Installer {
      * Retransforms the loaded classes that {@code detector}'s deferred instrumentations may match,
      * after {@link #requestDeferred}. Agent thread only: never from inside a transformer.
      */
-    void weaveDeferred(Instrumentation inst, String detector) {
+    private void weaveDeferred(String detector) {
         Weaver.Part part;
         Weaver w;
         synchronized (this) {

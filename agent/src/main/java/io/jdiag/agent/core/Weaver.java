@@ -246,12 +246,14 @@ final class Weaver implements ClassFileTransformer {
                     advice = adviceFor(loader);
                 }
                 DynamicType.Builder<?> woven = guard.weave(builder, type, part.advice.get(i), advice);
-                if (woven != builder && !wovenBy.contains(part)) {
-                    wovenBy.add(part);
-                }
-                if (woven != builder && ti.triggersDeferred() && !part.deferredOn) {
-                    triggered = triggered == null ? new ArrayList<>(1) : triggered;
-                    triggered.add(part);
+                if (woven != builder) {
+                    if (!wovenBy.contains(part)) {
+                        wovenBy.add(part);
+                    }
+                    if (ti.triggersDeferred() && !part.deferredOn) {
+                        triggered = triggered == null ? new ArrayList<>(1) : triggered;
+                        triggered.add(part);
+                    }
                 }
                 builder = woven;
             }

@@ -70,10 +70,11 @@ public final class BlockingDetector implements Detector {
     public void start(DetectorContext context) {
         this.context = context;
         BlockingMetrics metrics = new BlockingMetrics().register(context.registry());
-        registry = new LoopRegistry(context.config().pattern(THREADS),
+        java.util.regex.Pattern named = context.config().pattern(THREADS);
+        registry = new LoopRegistry(named,
                 (thread, label, executor) -> new LoopState(thread, label, executor, metrics.series(label).lag),
                 BlockingHooks::loops);
-        if (context.config().pattern(THREADS) != null) {
+        if (named != null) {
             // loops of the user's naming may run anything: the JDK calls are woven at install
             context.weaveDeferred();
         }
