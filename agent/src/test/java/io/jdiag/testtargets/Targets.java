@@ -35,32 +35,4 @@ public final class Targets {
             return 2;
         }
     }
-
-    /** Loaded before a deferred instrumentation is asked for. */
-    public static class DeferredLoaded {
-        public int value() {
-            return 3;
-        }
-    }
-
-    /** First loaded after a deferred instrumentation was asked for. */
-    public static class DeferredLater {
-        public int value() {
-            return 4;
-        }
-    }
-
-    /** Woven by a deferred instrumentation (the trigger tests). */
-    public static class DeferredTarget {
-        public int value() {
-            return 5;
-        }
-    }
-
-    /** Loaded by name only: its loading triggers a deferred instrumentation. */
-    public static class Trigger {
-        public int value() {
-            return 6;
-        }
-    }
 }

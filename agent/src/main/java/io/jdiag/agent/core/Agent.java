@@ -45,7 +45,7 @@ public final class Agent implements AutoCloseable {
     /** Started detectors, by name, with what the core made for each. */
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final DetectorStates states = new DetectorStates();
-    private final Installer installer;
+    private final Installer installer = new Installer();
     private final EventPipeline events;
     private final AgentLoop loop;
     private final FindingsStore store;
@@ -68,8 +68,6 @@ public final class Agent implements AutoCloseable {
         this.catalog = catalog;
         this.events = new EventPipeline(config.integer(CoreKeys.EVENTS_QUEUE_CAPACITY));
         this.loop = new AgentLoop(events);
-        // deferred weaving runs on the agent thread
-        this.installer = new Installer(loop::soon);
         this.store = new FindingsStore(config.integer(CoreKeys.REPORT_MAX_FINDINGS));
         this.report = new Report(store, version(), mode, states::up, states::errors);
     }
@@ -163,9 +161,6 @@ public final class Agent implements AutoCloseable {
         }
         Stacks.libraryPackages(libraryPackages);
         loop.start();
-        // links soon()'s call site now: deferred weaving and detector failures may first call it
-        // inside a class-file transformer, where bootstrapping a lambda can load classes through it
-        loop.soon(() -> { });
 
         // Attach: bind now so a taken port fails the CLI with our line. Premain: once installed (a
         // scrape then sees every detector at work), and on the agent thread, so the JDK HTTP
@@ -396,11 +391,6 @@ public final class Agent implements AutoCloseable {
         @Override
         public void failed(String cause) {
             detectorFailed(detector.name(), cause);
-        }
-
-        @Override
-        public void weaveDeferred() {
-            installer.requestDeferred(detector.name());
         }
     }
 }

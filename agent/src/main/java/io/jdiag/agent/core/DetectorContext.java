@@ -32,12 +32,4 @@ public interface DetectorContext {
      * turned out to be a version it cannot handle): the same as a failed start, at any time.
      */
     void failed(String cause);
-
-    /**
-     * Weaves this detector's {@linkplain TypeInstrumentation#deferred() deferred} instrumentations:
-     * into classes loaded from now on, and (on the agent thread, soon after this call returns) into
-     * the loaded classes they match. Once; a call before the install (from {@code start}) has them
-     * woven with the rest. Callable from any thread, a hook too: it only hands the work over.
-     */
-    void weaveDeferred();
 }

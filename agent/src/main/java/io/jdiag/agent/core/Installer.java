@@ -38,26 +38,6 @@ final class Installer {
     private volatile Weaver weaver;
     /** Detector name → names of the classes its advice was woven into. */
     private final ConcurrentHashMap<String, Set<String>> woven = new ConcurrentHashMap<>();
-    /** Guarded by this: the parts by detector name, and the detectors that asked for their deferred instrumentations. */
-    private final java.util.Map<String, Weaver.Part> parts = new java.util.HashMap<>();
-    private final Set<String> deferredAsked = new HashSet<>();
-    /** Guarded by this: true from the weaver's registration until the install pass is over. */
-    private boolean installing;
-    /** Guarded by this: parts whose deferred instrumentations were asked for during the install pass. */
-    private final List<Weaver.Part> askedWhileInstalling = new ArrayList<>();
-    /** Where deferred weaving runs once installed: the agent thread. */
-    private final java.util.concurrent.Executor later;
-    private volatile Instrumentation inst;
-
-    /** For tests: deferred weaving on a thread of its own. */
-    Installer() {
-        this(task -> new io.jdiag.bootstrap.AgentThread(task, "jdiag-weave-deferred").start());
-    }
-
-    /** @param later runs the retransformation for deferred instrumentations asked for after the install */
-    Installer(java.util.concurrent.Executor later) {
-        this.later = later;
-    }
 
     long errors() {
         return errors.sum();
@@ -65,19 +45,24 @@ final class Installer {
 
     /**
      * Installs the instrumentations of {@code detectors}: registers the {@link Weaver} and
-     * retransforms the loaded classes some detector may match — the deferred instrumentations only of
-     * detectors that asked for them already or whose trigger is among the loaded classes
-     * ({@link #requestDeferred}). A detector whose instrumentations cannot even be prepared is
-     * reported to {@code onFailure} before anything is installed and left out.
+     * retransforms the loaded classes some detector may match. A detector whose instrumentations
+     * cannot even be prepared is reported to {@code onFailure} before anything is installed and left out.
      */
     Weaver install(Instrumentation inst, ClassLoader agentLoader, List<Detector> detectors, FailureListener onFailure) {
         // Loaded here, not by the first class-file transform that needs it.
         HookGuard.inside();
-        List<Weaver.Part> prepared = new ArrayList<>();
+        NamePrefilter prefilter = new NamePrefilter(detectors,
+                detectors.isEmpty() ? List.of() : List.of(BootDelegation.instrumentation()));
+        // Once now, before our transformer is registered: its first use loads classes (Byte Buddy's
+        // type descriptions and matchers, java.lang.invoke for their lambdas); loaded through our own
+        // transformer, which asks the pre-filter again, they are a ClassCircularityError (JDK 25).
+        prefilter.mayMatch("java/lang/Object");
+        disableNexus();
+        List<Weaver.Part> parts = new ArrayList<>();
         for (Detector detector : detectors) {
             Weaver.Part part = prepare(new Guard(detector.name(), onFailure, agentLoader), detector::instrumentations);
             if (part != null) {
-                prepared.add(part);
+                parts.add(part);
             }
         }
         if (!detectors.isEmpty()) {
@@ -88,121 +73,14 @@ final class Installer {
                             + " do not delegate to the boot loader (OSGi, JBoss Modules) the detectors see nothing"),
                     agentLoader), () -> List.of(BootDelegation.instrumentation()));
             if (part != null) {
-                prepared.add(part);
+                parts.add(part);
             }
         }
-        List<TypeInstrumentation> eager = new ArrayList<>();
-        List<TypeInstrumentation> deferred = new ArrayList<>();
-        for (Weaver.Part part : prepared) {
-            eager.addAll(part.instrumentations.subList(0, part.eager));
-            deferred.addAll(part.deferred());
-        }
-        NamePrefilter prefilter = NamePrefilter.of(eager);
-        NamePrefilter deferredPrefilter = NamePrefilter.of(deferred);
-        // Once now, before our transformer is registered: its first use loads classes (Byte Buddy's
-        // type descriptions and matchers, java.lang.invoke for their lambdas); loaded through our own
-        // transformer, which asks the pre-filter again, they are a ClassCircularityError (JDK 25).
-        prefilter.mayMatch("java/lang/Object");
-        deferredPrefilter.mayMatch("java/lang/Object");
-        disableNexus();
-        Weaver weaver = new Weaver(prepared, prefilter, deferredPrefilter, agentLoader, this::error,
-                part -> requestDeferred(part.guard.name()));
-        List<TypeInstrumentation> now = new ArrayList<>(eager);
-        synchronized (this) {
-            for (Weaver.Part part : prepared) {
-                parts.put(part.guard.name(), part);
-                if (deferredAsked.contains(part.guard.name())) {
-                    // asked for during start: woven with the rest
-                    weaver.deferredOn(part);
-                    now.addAll(part.deferred());
-                }
-            }
-            this.inst = inst;
-            this.weaver = weaver;
-            installing = true;
-        }
-        NamePrefilter loaded = now.size() == eager.size() ? prefilter : NamePrefilter.of(now);
+        Weaver weaver = new Weaver(parts, prefilter, agentLoader, this::error);
+        this.weaver = weaver;
+        // classes loaded through the weaver while the pass runs have their advice already: not again
         weaver.recordLoads(true);
         inst.addTransformer(weaver, true);
-        retransformLoaded(inst, loaded, weaver);
-        // the classes loaded meanwhile may lack the deferred instrumentations asked for below
-        weaver.recordLoads(false);
-        // Deferred instrumentations a class woven in that pass asked for (a loop framework is loaded
-        // already): woven before the install returns, so that nothing is watched half-woven.
-        List<Weaver.Part> late;
-        synchronized (this) {
-            installing = false;
-            late = new ArrayList<>(askedWhileInstalling);
-            askedWhileInstalling.clear();
-        }
-        for (Weaver.Part part : late) {
-            retransformLoaded(inst, NamePrefilter.of(part.deferred()), weaver);
-        }
-        return weaver;
-    }
-
-    /**
-     * {@code detector}'s deferred instrumentations are wanted (it said so, or a class was woven with
-     * one of its instrumentations that {@linkplain TypeInstrumentation#triggersDeferred() triggers}
-     * them): from now on they are woven into the classes loaded, and the loaded classes they match
-     * are retransformed — by the install when it runs or is running, else on {@code later}. Once;
-     * any thread, a class-file transformer too (nothing here bootstraps a lambda).
-     */
-    void requestDeferred(String detector) {
-        synchronized (this) {
-            if (!deferredAsked.add(detector)) {
-                return;
-            }
-            Weaver.Part part = parts.get(detector);
-            if (weaver == null || part == null || part.deferred().isEmpty()) {
-                return; // before the install, which weaves them with the rest
-            }
-            weaver.deferredOn(part);
-            if (installing) {
-                askedWhileInstalling.add(part); // the install pass weaves them before it returns
-                return;
-            }
-        }
-        later.execute(new WeaveDeferred(detector));
-    }
-
-    /** Not a lambda: created inside a transformer. */
-    private final class WeaveDeferred implements Runnable {
-        private final String detector;
-
-        WeaveDeferred(String detector) {
-            this.detector = detector;
-        }
-
-        @Override
-        public void run() {
-            weaveDeferred(detector);
-        }
-    }
-
-    /**
-     * Retransforms the loaded classes that {@code detector}'s deferred instrumentations may match,
-     * after {@link #requestDeferred}. Agent thread only: never from inside a transformer.
-     */
-    private void weaveDeferred(String detector) {
-        Weaver.Part part;
-        Weaver w;
-        synchronized (this) {
-            part = parts.get(detector);
-            w = weaver;
-        }
-        if (part == null || w == null || w.removed() || part.guard.isOff()) {
-            return;
-        }
-        retransformLoaded(inst, NamePrefilter.of(part.deferred()), w);
-        checkRequired(inst, detector, part.deferred());
-    }
-
-    /**
-     * Retransforms, in passes, the loaded classes whose names {@code prefilter} lets through, but not
-     * those that went through {@code weaver} when they were loaded.
-     */
-    private void retransformLoaded(Instrumentation inst, NamePrefilter prefilter, Weaver weaver) {
         PassIterator passes = new PassIterator(inst, prefilter);
         while (passes.hasNext()) {
             List<Class<?>> batch = new ArrayList<>();
@@ -214,6 +92,8 @@ final class Installer {
             }
             retransform(inst, batch, (c, t) -> error(c.getName(), t));
         }
+        weaver.recordLoads(false);
+        return weaver;
     }
 
     /** The name under which the core's boot-delegation instrumentation is guarded and logged. */
@@ -227,15 +107,7 @@ final class Installer {
     /** One guarded part's instrumentations and advice; null (and the part failed) when they cannot be prepared. */
     private static Weaver.Part prepare(Guard guard, InstrumentationSource source) {
         try {
-            List<TypeInstrumentation> instrumentations = new ArrayList<>();
-            int eager = 0;
-            for (TypeInstrumentation ti : source.get()) {
-                if (ti.deferred()) {
-                    instrumentations.add(ti);
-                } else {
-                    instrumentations.add(eager++, ti);
-                }
-            }
+            List<TypeInstrumentation> instrumentations = source.get();
             List<List<Weaver.AdviceEntry>> advice = new ArrayList<>();
             for (TypeInstrumentation ti : instrumentations) {
                 List<Weaver.AdviceEntry> entries = new ArrayList<>();
@@ -244,7 +116,7 @@ final class Installer {
                 ti.typeMatcher();
                 ti.classLoaderMatcher();
             }
-            return new Weaver.Part(guard, instrumentations, advice, eager);
+            return new Weaver.Part(guard, instrumentations, advice);
         } catch (Throwable t) {
             guard.fail("its instrumentation could not be prepared: " + DetectorCatalog.cause(t));
             return null;
@@ -388,36 +260,27 @@ final class Installer {
         }
     }
 
-    /**
-     * Says on stderr which required types are loaded but were not transformed, and how that blinds the
-     * detector. Deferred instrumentations are checked once woven ({@link #weaveDeferred}).
-     */
+    /** Says on stderr which required types are loaded but were not transformed, and how that blinds the detector. */
     void check(Instrumentation inst, List<Detector> detectors) {
-        for (Detector d : detectors) {
-            Weaver.Part part;
-            synchronized (this) {
-                part = parts.get(d.name());
-            }
-            if (part != null) {
-                checkRequired(inst, d.name(), part.instrumentations.subList(0, part.active()));
-            }
-        }
-    }
-
-    private void checkRequired(Instrumentation inst, String detector, List<TypeInstrumentation> instrumentations) {
-        Set<String> required = new HashSet<>();
-        for (TypeInstrumentation ti : instrumentations) {
-            required.addAll(ti.requiredTypes());
-        }
-        if (required.isEmpty()) {
-            return;
-        }
+        Set<String> loaded = new HashSet<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            String name = c.getName();
-            if (required.contains(name) && (weaver == null || !weaver.transformed().contains(name))) {
-                Log.line("jdiag: " + detector + ": could not instrument " + name
-                        + ", so its part of the detector sees nothing; check the lines above for the cause"
-                        + " and report it with your JDK version (" + System.getProperty("java.version") + ")");
+            loaded.add(c.getName());
+        }
+        for (Detector d : detectors) {
+            List<TypeInstrumentation> instrumentations;
+            try {
+                instrumentations = d.instrumentations();
+            } catch (Throwable alreadyReported) {
+                continue;
+            }
+            for (TypeInstrumentation ti : instrumentations) {
+                for (String required : ti.requiredTypes()) {
+                    if (loaded.contains(required) && (weaver == null || !weaver.transformed().contains(required))) {
+                        Log.line("jdiag: " + d.name() + ": could not instrument " + required
+                                + ", so its part of the detector sees nothing; check the lines above for the cause"
+                                + " and report it with your JDK version (" + System.getProperty("java.version") + ")");
+                    }
+                }
             }
         }
     }
@@ -446,14 +309,6 @@ final class Installer {
             this.detector = detector;
             this.onFailure = onFailure;
             this.agentLoader = agentLoader;
-        }
-
-        String name() {
-            return detector;
-        }
-
-        boolean isOff() {
-            return off;
         }
 
         void fail(String cause) {

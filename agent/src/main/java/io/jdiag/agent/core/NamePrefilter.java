@@ -50,11 +50,6 @@ final class NamePrefilter {
         }
     }
 
-    /** Over these instrumentations' type matchers alone. */
-    static NamePrefilter of(List<TypeInstrumentation> instrumentations) {
-        return new NamePrefilter(java.util.Collections.emptyList(), instrumentations);
-    }
-
     /** @param internalName {@code java/io/FileInputStream}, as a class-file transformer gets it; may be null */
     boolean mayMatch(String internalName) {
         if (internalName == null) {

@@ -18,28 +18,6 @@ public interface TypeInstrumentation {
         return net.bytebuddy.matcher.ElementMatchers.any();
     }
 
-    /**
-     * Whether this instrumentation waits to be woven until the application shows it needs it: a
-     * class is woven with an instrumentation of the same detector that {@linkplain #triggersDeferred()
-     * triggers} the deferred ones, or the detector calls {@link DetectorContext#weaveDeferred()}. For
-     * advice into hot JDK classes that matters only in some applications (the blocking detector's
-     * JDK calls, once an event-loop framework is there): an application that never gets there never
-     * pays for their weaving, at start-up or attach.
-     */
-    default boolean deferred() {
-        return false;
-    }
-
-    /**
-     * Whether weaving this instrumentation into a class weaves its detector's {@linkplain #deferred()
-     * deferred} instrumentations too: at install, before the install returns, when such a class is
-     * loaded already; else on the agent thread right after such a class is loaded (blocking's Netty
-     * executor: loaded when the application builds its event loops, before they run).
-     */
-    default boolean triggersDeferred() {
-        return false;
-    }
-
     /** Calls {@code advice.apply(methods, "pkg.SomeInstrumentation$SomeAdvice")} once per advice. */
     void transform(AdviceTarget advice);
 

@@ -63,11 +63,6 @@ public final class WarmUpContext implements DetectorContext {
     }
 
     @Override
-    public void weaveDeferred() {
-        // a warm-up weaves nothing
-    }
-
-    @Override
     public void failed(String cause) {
         throw new IllegalStateException(cause);
     }

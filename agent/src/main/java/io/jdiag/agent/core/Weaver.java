@@ -45,29 +45,14 @@ final class Weaver implements ClassFileTransformer {
     /** One guarded part (a detector, or the core's own) with its instrumentations. */
     static final class Part {
         final Installer.Guard guard;
-        /** The eager instrumentations first, then the {@linkplain TypeInstrumentation#deferred() deferred} ones. */
         final List<TypeInstrumentation> instrumentations;
         /** Per instrumentation: (method matcher, advice class name) pairs, in order. */
         final List<List<AdviceEntry>> advice;
-        /** How many of {@link #instrumentations} are eager. */
-        final int eager;
-        /** Whether the deferred ones are woven too (the detector asked for them). */
-        volatile boolean deferredOn;
 
-        Part(Installer.Guard guard, List<TypeInstrumentation> instrumentations, List<List<AdviceEntry>> advice, int eager) {
+        Part(Installer.Guard guard, List<TypeInstrumentation> instrumentations, List<List<AdviceEntry>> advice) {
             this.guard = guard;
             this.instrumentations = instrumentations;
             this.advice = advice;
-            this.eager = eager;
-        }
-
-        List<TypeInstrumentation> deferred() {
-            return instrumentations.subList(eager, instrumentations.size());
-        }
-
-        /** The instrumentations woven now. */
-        int active() {
-            return deferredOn ? instrumentations.size() : eager;
         }
     }
 
@@ -86,26 +71,16 @@ final class Weaver implements ClassFileTransformer {
         void error(String typeName, Throwable t);
     }
 
-    /** Told, inside the transformer, that a class was woven with a part's {@linkplain TypeInstrumentation#triggersDeferred() trigger}. */
-    interface Triggers {
-        void deferredWanted(Part part);
-    }
-
     private final List<Part> parts;
     private final NamePrefilter prefilter;
-    /** The deferred instrumentations' names: asked once some part's are on. */
-    private final NamePrefilter deferredPrefilter;
-    private volatile boolean anyDeferredOn;
     /**
      * While the installer retransforms the loaded classes: per loader, the internal names of the
      * classes this transformer saw being loaded, which have all our advice already and need no
      * retransformation. Null when not recording.
      */
     private volatile Map<ClassLoader, Set<String>> loadedWhileInstalling;
-    private volatile boolean removed;
     private final ClassFileLocator agentClassFiles;
     private final Errors errors;
-    private final Triggers triggers;
     private final ByteBuddy byteBuddy = new ByteBuddy()
             .with(TypeValidation.DISABLED)
             // advice goes into declared methods only: the hierarchy's method graph is never needed
@@ -117,16 +92,9 @@ final class Weaver implements ClassFileTransformer {
     /** Binary names of the classes this transformer changed: what a reset retransforms. */
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param prefilter         the names the eager instrumentations may match
-     * @param deferredPrefilter the names the deferred ones may match, asked once one part's are on
-     */
-    Weaver(List<Part> parts, NamePrefilter prefilter, NamePrefilter deferredPrefilter, ClassLoader agentLoader,
-           Errors errors, Triggers triggers) {
-        this.triggers = triggers;
+    Weaver(List<Part> parts, NamePrefilter prefilter, ClassLoader agentLoader, Errors errors) {
         this.parts = parts;
         this.prefilter = prefilter;
-        this.deferredPrefilter = deferredPrefilter;
         this.agentClassFiles = ClassFileLocator.ForClassLoader.of(agentLoader);
         // JDK classes: the agent's loader sees every type their advice names
         this.bootAdvice = new AdviceSource(agentClassFiles);
@@ -135,12 +103,6 @@ final class Weaver implements ClassFileTransformer {
 
     Set<String> transformed() {
         return transformed;
-    }
-
-    /** Turns one part's deferred instrumentations on, for the classes loaded from now on. */
-    void deferredOn(Part part) {
-        part.deferredOn = true;
-        anyDeferredOn = true;
     }
 
     /** Starts or stops recording the classes loaded while the installer retransforms. */
@@ -179,16 +141,10 @@ final class Weaver implements ClassFileTransformer {
         }
     }
 
-    /** Whether {@link #reset} took this transformer out (nothing more is to be woven). */
-    boolean removed() {
-        return removed;
-    }
-
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
                             byte[] bytes) {
-        if (internalName == null || ignored(internalName)
-                || !(prefilter.mayMatch(internalName) || anyDeferredOn && deferredPrefilter.mayMatch(internalName))) {
+        if (internalName == null || ignored(internalName) || !prefilter.mayMatch(internalName)) {
             return null;
         }
         if (redefined == null) {
@@ -227,10 +183,9 @@ final class Weaver implements ClassFileTransformer {
         DynamicType.Builder<?> builder = null;
         AdviceSource advice = null;
         List<Part> wovenBy = new ArrayList<>(2);
-        List<Part> triggered = null;
         for (Part part : parts) {
             Installer.Guard guard = part.guard;
-            for (int i = 0, n = part.active(); i < n; i++) {
+            for (int i = 0; i < part.instrumentations.size(); i++) {
                 TypeInstrumentation ti = part.instrumentations.get(i);
                 if (!guard.matchesLoader(ti, loader)) {
                     continue;
@@ -246,14 +201,8 @@ final class Weaver implements ClassFileTransformer {
                     advice = adviceFor(loader);
                 }
                 DynamicType.Builder<?> woven = guard.weave(builder, type, part.advice.get(i), advice);
-                if (woven != builder) {
-                    if (!wovenBy.contains(part)) {
-                        wovenBy.add(part);
-                    }
-                    if (ti.triggersDeferred() && !part.deferredOn) {
-                        triggered = triggered == null ? new ArrayList<>(1) : triggered;
-                        triggered.add(part);
-                    }
+                if (woven != builder && !wovenBy.contains(part)) {
+                    wovenBy.add(part);
                 }
                 builder = woven;
             }
@@ -265,11 +214,6 @@ final class Weaver implements ClassFileTransformer {
         transformed.add(name);
         for (Part part : wovenBy) {
             part.guard.woven(name);
-        }
-        if (triggered != null) {
-            for (Part part : triggered) {
-                triggers.deferredWanted(part);
-            }
         }
         return result;
     }
@@ -326,7 +270,6 @@ final class Weaver implements ClassFileTransformer {
      * once the agent is gone).
      */
     void reset(Instrumentation inst) {
-        removed = true;
         inst.removeTransformer(this);
         Installer.retransformNamed(inst, transformed, (c, t) -> { });
         transformed.clear();

@@ -59,8 +59,8 @@ class WeaverTest {
     @Test
     void theClassesLoadedWhileInstallingAreKnownByLoaderAndName() throws Exception {
         ClassLoader testLoader = WeaverTest.class.getClassLoader();
-        Weaver weaver = new Weaver(List.of(), NamePrefilter.of(List.of(InstallerTest.on(COUNTED, "unused"))),
-                NamePrefilter.of(List.of()), testLoader, (type, t) -> { throw new AssertionError(type, t); }, part -> { });
+        Weaver weaver = new Weaver(List.of(), new NamePrefilter(List.of(), List.of(InstallerTest.on(COUNTED, "unused"))),
+                testLoader, (type, t) -> { throw new AssertionError(type, t); });
         String internal = COUNTED.replace('.', '/');
         byte[] bytes = ClassFileLocator.ForClassLoader.read(Targets.Counted.class);
         weaver.recordLoads(true);

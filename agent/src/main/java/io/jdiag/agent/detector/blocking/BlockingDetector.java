@@ -70,14 +70,9 @@ public final class BlockingDetector implements Detector {
     public void start(DetectorContext context) {
         this.context = context;
         BlockingMetrics metrics = new BlockingMetrics().register(context.registry());
-        java.util.regex.Pattern named = context.config().pattern(THREADS);
-        registry = new LoopRegistry(named,
+        registry = new LoopRegistry(context.config().pattern(THREADS),
                 (thread, label, executor) -> new LoopState(thread, label, executor, metrics.series(label).lag),
                 BlockingHooks::loops);
-        if (named != null) {
-            // loops of the user's naming may run anything: the JDK calls are woven at install
-            context.weaveDeferred();
-        }
         metrics.loops(registry::loops);
         BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, context.findings()::record, context.events());
         StallWatchdog watchdog = new StallWatchdog(registry, analyzer, metrics, context.config().nanos(STALL_THRESHOLD),

@@ -4,13 +4,14 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /** {@code sun.nio.ch.FileChannelImpl}: file reads, writes, transfers and {@code force}, behind {@code FileChannel} and {@code Files}. */
-public final class FileChannelInstrumentation extends LoopCallInstrumentation {
+public final class FileChannelInstrumentation implements TypeInstrumentation {
     static final String TYPE = "sun.nio.ch.FileChannelImpl";
 
     @Override

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import io.jdiag.bootstrap.BlockingHooks;
 import java.util.Collections;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class FileStreamInstrumentation {
     private FileStreamInstrumentation() {}
 
     /** {@code java.io.FileInputStream}. */
-    public static final class Input extends LoopCallInstrumentation {
+    public static final class Input implements TypeInstrumentation {
         static final String TYPE = "java.io.FileInputStream";
 
         @Override
@@ -43,7 +44,7 @@ public final class FileStreamInstrumentation {
     }
 
     /** {@code java.io.FileOutputStream}. */
-    public static final class Output extends LoopCallInstrumentation {
+    public static final class Output implements TypeInstrumentation {
         static final String TYPE = "java.io.FileOutputStream";
 
         @Override

@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import io.jdiag.bootstrap.BlockingHooks;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -19,7 +20,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * pool proxies). The call is named by the interface ({@code java.sql.Statement.executeQuery}), so the
  * label does not depend on the driver; a pool's proxy and the driver's statement nest into one call.
  */
-public final class JdbcStatementInstrumentation extends LoopCallInstrumentation {
+public final class JdbcStatementInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         // A name check first: every class the application loads is asked, and only JDBC statements

@@ -3,6 +3,7 @@ package io.jdiag.agent.detector.blocking;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import io.jdiag.bootstrap.BlockingHooks;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * for work never parks on Netty's I/O loops (they wait in the selector), and is told apart by the idle
  * hooks on executors.
  */
-public final class LockSupportInstrumentation extends LoopCallInstrumentation {
+public final class LockSupportInstrumentation implements TypeInstrumentation {
     static final String TYPE = "java.util.concurrent.locks.LockSupport";
 
     @Override

@@ -3,6 +3,7 @@ package io.jdiag.agent.detector.blocking;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -15,7 +16,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * ({@code ThreadPoolExecutor.getTask}: threads named by {@code blocking.threads} that are pool workers).
  * On any other thread the hooks cost one table look-up.
  */
-public final class LoopIdleInstrumentation extends LoopCallInstrumentation {
+public final class LoopIdleInstrumentation implements TypeInstrumentation {
     static final String SELECTOR = "sun.nio.ch.SelectorImpl";
     static final String POOL = "java.util.concurrent.ThreadPoolExecutor";
 

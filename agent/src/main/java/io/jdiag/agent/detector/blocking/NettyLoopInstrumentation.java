@@ -51,12 +51,6 @@ public final class NettyLoopInstrumentation {
             advice.apply(named("takeTask").and(takesArguments(0)), BlockingAdvice.IdleAdvice.class.getName());
         }
 
-        /** Netty is here, so loops will be: the JDK calls ({@link LoopCallInstrumentation}) are woven now. */
-        @Override
-        public boolean triggersDeferred() {
-            return true;
-        }
-
         @Override
         public List<String> requiredTypes() {
             return Collections.singletonList(EXECUTOR);

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -14,7 +15,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code ServerSocket}: stream reads and writes, connect, accept. These are blocking sockets by
  * construction; Netty's own non-blocking channels ({@code SocketChannelImpl}) are not touched.
  */
-public final class NioSocketInstrumentation extends LoopCallInstrumentation {
+public final class NioSocketInstrumentation implements TypeInstrumentation {
     static final String TYPE = "sun.nio.ch.NioSocketImpl";
 
     @Override

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -14,7 +15,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * native, and only {@code wait()} and {@code wait(long, int)} can be woven (the stall watchdog sees
  * the rest when a wait holds the loop long enough).
  */
-public final class ObjectWaitInstrumentation extends LoopCallInstrumentation {
+public final class ObjectWaitInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         return named("java.lang.Object");

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -16,7 +17,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code Semaphore.acquire*}/{@code tryAcquire}, {@code CyclicBarrier.await}. Reported only when
  * they parked: a {@code get} of a completed future does not block.
  */
-public final class SynchronizerInstrumentation extends LoopCallInstrumentation {
+public final class SynchronizerInstrumentation implements TypeInstrumentation {
     static final List<String> TYPES = Arrays.asList(
             "java.util.concurrent.FutureTask", "java.util.concurrent.CompletableFuture",
             "java.util.concurrent.CountDownLatch", "java.util.concurrent.Semaphore",

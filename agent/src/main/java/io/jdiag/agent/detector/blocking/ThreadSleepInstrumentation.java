@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.jdiag.agent.core.TypeInstrumentation;
 import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -15,7 +16,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * uses, is Java). A native sleep on a loop is caught by the stall watchdog's stack sample instead,
  * when it holds the loop longer than {@code blocking.stall.threshold}.
  */
-public final class ThreadSleepInstrumentation extends LoopCallInstrumentation {
+public final class ThreadSleepInstrumentation implements TypeInstrumentation {
     @Override
     public ElementMatcher<? super TypeDescription> typeMatcher() {
         return named("java.lang.Thread");
