@@ -24,6 +24,13 @@ public final class Targets {
         }
     }
 
+    /** Declares no {@code value()}: a type an instrumentation matches with no method to advise. */
+    public static class NoValue {
+        public int other() {
+            return 3;
+        }
+    }
+
     public static class Odd {
         public int value() {
             return 1;

@@ -74,6 +74,29 @@ class WeaverTest {
         assertThat(weaver.loadedThroughUs(Targets.Counted.class)).as("once the install is over").isFalse();
     }
 
+    /**
+     * A type an instrumentation matches but that declares none of its advised methods is left as it
+     * is: not rewritten (Byte Buddy would copy the whole class for no change), not listed as woven.
+     */
+    @Test
+    void aMatchedTypeWithNoAdvisedMethodIsNotRewritten() throws Exception {
+        String noValue = Targets.NoValue.class.getName();
+        Detector detector = InstallerTest.detector("counting", InstallerTest.on(COUNTED, InstallerTest.GoodAdvice.class.getName()),
+                InstallerTest.on(noValue, InstallerTest.GoodAdvice.class.getName()));
+        ClassLoader testLoader = WeaverTest.class.getClassLoader();
+        Weaver weaver = new Installer().install(ByteBuddyAgent.install(), testLoader, List.of(detector),
+                (d, cause) -> { throw new AssertionError(d + ": " + cause); });
+        try {
+            byte[] bytes = ClassFileLocator.ForClassLoader.read(Targets.NoValue.class);
+            assertThat(weaver.transform(new AppLoader(), noValue.replace('.', '/'), null, null, bytes)).isNull();
+            assertThat(weaver.transformed()).doesNotContain(noValue);
+            assertThat(weaver.transform(new AppLoader(), COUNTED.replace('.', '/'), null, null,
+                    ClassFileLocator.ForClassLoader.read(Targets.Counted.class))).as("a type that declares value()").isNotNull();
+        } finally {
+            weaver.reset(ByteBuddyAgent.install());
+        }
+    }
+
     @Test
     void aDroppedApplicationLoaderIsNotKeptAliveByTheWeaver() throws Exception {
         Instrumentation inst = ByteBuddyAgent.install();
