@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 
 /**
  * Installs the one {@link Weaver} for all running detectors, retransforming the classes loaded
@@ -354,24 +354,24 @@ final class Installer {
         }
 
         /**
-         * The builder with this part's advice for one instrumentation, or {@code builder} itself when it
-         * has none for {@code type}. An entry whose methods the type does not declare adds nothing:
-         * registered anyway, it would make Byte Buddy rewrite the whole class for no change (at a Spring
-         * Boot start, five classes and 60 ms on its main thread: {@code FrameworkServlet} matches the
-         * servlet types but declares no public {@code service}). Matching the declared methods is cheap;
-         * rewriting is what costs.
+         * {@code methods} with this part's advice for one instrumentation added, or {@code methods}
+         * itself when it has none for {@code type}. An entry whose methods the type does not declare
+         * adds nothing: registered anyway, it would make Byte Buddy rewrite the whole class for no
+         * change (at a Spring Boot start, five classes and 60 ms on its main thread:
+         * {@code FrameworkServlet} matches the servlet types but declares no public {@code service}).
+         * Matching the declared methods is cheap; rewriting is what costs.
          */
-        DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
-                                     List<Weaver.AdviceEntry> entries, Weaver.AdviceSource source) {
+        AsmVisitorWrapper.ForDeclaredMethods weave(AsmVisitorWrapper.ForDeclaredMethods methods, TypeDescription type,
+                                                   List<Weaver.AdviceEntry> entries, Weaver.AdviceSource source) {
             if (off) {
-                return builder;
+                return methods;
             }
             try {
-                DynamicType.Builder<?> woven = builder;
+                AsmVisitorWrapper.ForDeclaredMethods woven = methods;
                 MethodList<MethodDescription.InDefinedShape> declared = type.getDeclaredMethods();
                 for (Weaver.AdviceEntry e : entries) {
                     if (!declared.filter(e.methods).isEmpty()) {
-                        woven = woven.visit(source.advice(e.adviceClass).on(e.methods));
+                        woven = woven.invokable(e.methods, source.advice(e.adviceClass));
                     }
                 }
                 return woven;
@@ -382,7 +382,7 @@ final class Installer {
                 } else {
                     skip(type.getName(), "could not apply its advice to", t);
                 }
-                return builder;
+                return methods;
             }
         }
 

@@ -12,10 +12,10 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
@@ -180,7 +180,10 @@ final class Weaver implements ClassFileTransformer {
                 ClassFileLocator.ForClassLoader.of(loader));
         TypePool pool = pool(classFiles);
         TypeDescription type = null;
-        DynamicType.Builder<?> builder = null;
+        // All advice for this class in one method wrapper: Byte Buddy indexes the class's declared
+        // methods (resolving every signature) once per wrapper, so one per advice entry did it up to
+        // six times for a JDK stream class and three for ObjectMapper's 300 methods.
+        AsmVisitorWrapper.ForDeclaredMethods methods = null;
         AdviceSource advice = null;
         List<Part> wovenBy = new ArrayList<>(2);
         for (Part part : parts) {
@@ -196,21 +199,21 @@ final class Weaver implements ClassFileTransformer {
                 if (!guard.matchesType(ti, type)) {
                     continue;
                 }
-                if (builder == null) {
-                    builder = byteBuddy.decorate(type, classFiles);
+                if (methods == null) {
+                    methods = new AsmVisitorWrapper.ForDeclaredMethods();
                     advice = adviceFor(loader);
                 }
-                DynamicType.Builder<?> woven = guard.weave(builder, type, part.advice.get(i), advice);
-                if (woven != builder && !wovenBy.contains(part)) {
+                AsmVisitorWrapper.ForDeclaredMethods woven = guard.weave(methods, type, part.advice.get(i), advice);
+                if (woven != methods && !wovenBy.contains(part)) {
                     wovenBy.add(part);
                 }
-                builder = woven;
+                methods = woven;
             }
         }
         if (wovenBy.isEmpty()) {
             return null;
         }
-        byte[] result = builder.make(pool).getBytes();
+        byte[] result = byteBuddy.decorate(type, classFiles).visit(methods).make(pool).getBytes();
         transformed.add(name);
         for (Part part : wovenBy) {
             part.guard.woven(name);
