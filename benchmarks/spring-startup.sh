@@ -10,9 +10,10 @@
 #   benchmarks/spring-startup.sh                 # 9 runs of each
 #   RUNS=3 benchmarks/spring-startup.sh          # quick look
 #   AGENT_ARGS=leaks.enabled=false benchmarks/spring-startup.sh
+#   JDIAG_AGENT_JAR=/path/to/other/jdiag-agent.jar benchmarks/spring-startup.sh   # another build
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-agent="$root/agent/target/jdiag-agent.jar"
+agent="${JDIAG_AGENT_JAR:-$root/agent/target/jdiag-agent.jar}"
 app="${APP:-$root/test-apps/spring-boot-service/target/jdiag-test-spring-boot-service.jar}"
 out="$root/benchmarks/target/spring-startup.md"
 RUNS="${RUNS:-9}"
