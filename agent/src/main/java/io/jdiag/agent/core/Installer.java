@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.MethodList;
@@ -370,8 +371,11 @@ final class Installer {
                 AsmVisitorWrapper.ForDeclaredMethods woven = methods;
                 MethodList<MethodDescription.InDefinedShape> declared = type.getDeclaredMethods();
                 for (Weaver.AdviceEntry e : entries) {
+                    // compiled even when unused here (once per loader, cached): a broken advice turns
+                    // its detector off at the first class its type matcher takes, as before
+                    Advice advice = source.advice(e.adviceClass);
                     if (!declared.filter(e.methods).isEmpty()) {
-                        woven = woven.invokable(e.methods, source.advice(e.adviceClass));
+                        woven = woven.invokable(e.methods, advice);
                     }
                 }
                 return woven;
@@ -394,7 +398,7 @@ final class Installer {
         private String brokenAdvice(List<Weaver.AdviceEntry> entries) {
             for (Weaver.AdviceEntry e : entries) {
                 try {
-                    net.bytebuddy.asm.Advice.to(Class.forName(e.adviceClass, false, agentLoader));
+                    Advice.to(Class.forName(e.adviceClass, false, agentLoader));
                 } catch (Throwable t) {
                     return DetectorCatalog.cause(t);
                 }

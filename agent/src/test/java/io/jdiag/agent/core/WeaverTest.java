@@ -97,6 +97,23 @@ class WeaverTest {
         }
     }
 
+    /** A broken advice still turns its detector off at the first type it matches, advised methods or not. */
+    @Test
+    void aBrokenAdviceIsFoundAtAMatchedTypeWithNoAdvisedMethod() throws Exception {
+        String noValue = Targets.NoValue.class.getName();
+        List<String> failures = new java.util.ArrayList<>();
+        Weaver weaver = new Installer().install(ByteBuddyAgent.install(), WeaverTest.class.getClassLoader(),
+                List.of(InstallerTest.detector("broken", InstallerTest.on(noValue, "no.such.Advice"))),
+                (d, cause) -> failures.add(d));
+        try {
+            byte[] bytes = ClassFileLocator.ForClassLoader.read(Targets.NoValue.class);
+            assertThat(weaver.transform(new AppLoader(), noValue.replace('.', '/'), null, null, bytes)).isNull();
+            assertThat(failures).containsExactly("broken");
+        } finally {
+            weaver.reset(ByteBuddyAgent.install());
+        }
+    }
+
     @Test
     void aDroppedApplicationLoaderIsNotKeptAliveByTheWeaver() throws Exception {
         Instrumentation inst = ByteBuddyAgent.install();
