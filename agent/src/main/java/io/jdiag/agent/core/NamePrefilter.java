@@ -40,12 +40,11 @@ final class NamePrefilter {
     /**
      * The matchers indexed by a condition on the internal name that each needs to match: an exact
      * name (looked up), or a prefix, suffix or infix (checked). Only a matcher whose condition holds is
-     * then asked, with the name-only type; one with no such condition ({@link #unindexed}) is asked
-     * about every class.
+     * then asked, with the name-only type; one with no such condition ({@link NameCondition#ANY}) is
+     * asked about every class.
      */
     private final Map<String, List<ElementMatcher<? super TypeDescription>>> byExactName = new HashMap<>();
     private final List<NameCondition> byPattern = new ArrayList<>();
-    private final List<ElementMatcher<? super TypeDescription>> unindexed = new ArrayList<>();
 
     NamePrefilter(List<Detector> detectors) {
         this(detectors, java.util.Collections.emptyList());
@@ -74,8 +73,7 @@ final class NamePrefilter {
     private void index(ElementMatcher<? super TypeDescription> m) {
         List<NameCondition> conditions = NameCondition.necessary(m, m);
         if (conditions == null) {
-            unindexed.add(m);
-            return;
+            conditions = List.of(new NameCondition(NameCondition.ANY, "", m));
         }
         for (NameCondition c : conditions) {
             if (c.kind == NameCondition.EXACT) {
@@ -88,7 +86,11 @@ final class NamePrefilter {
 
     /** How many matchers have no name condition and are asked about every class the JVM loads. */
     int unindexed() {
-        return unindexed.size();
+        int n = 0;
+        for (NameCondition c : byPattern) {
+            n += c.kind == NameCondition.ANY ? 1 : 0;
+        }
+        return n;
     }
 
     /** @param internalName {@code java/io/FileInputStream}, as a class-file transformer gets it; may be null */
@@ -122,14 +124,6 @@ final class NamePrefilter {
                 }
             }
         }
-        for (ElementMatcher<? super TypeDescription> m : unindexed) {
-            if (type == null) {
-                type = nameOnly(internalName.replace('/', '.'));
-            }
-            if (may(m, type)) {
-                return true;
-            }
-        }
         return false;
     }
 
@@ -154,6 +148,8 @@ final class NamePrefilter {
         static final int PREFIX = 1;
         static final int SUFFIX = 2;
         static final int INFIX = 3;
+        /** No condition could be read: the matcher is asked about every class. */
+        static final int ANY = 4;
 
         final int kind;
         /** The value with {@code /} for {@code .}: classes arrive by internal name. */
@@ -174,8 +170,10 @@ final class NamePrefilter {
                     return internalName.startsWith(internal);
                 case SUFFIX:
                     return internalName.endsWith(internal);
-                default:
+                case INFIX:
                     return internalName.contains(internal);
+                default:
+                    return true;
             }
         }
 
