@@ -24,8 +24,8 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
             + " the response; see docs/detectors.md#blocking";
     static final String STALL_ADVICE = "split the work or move it off the event loop (a worker pool); see docs/detectors.md#blocking";
     /**
-     * A raw park shorter than this is not reported: handing work to an executor from a loop briefly
-     * contends for the executor's queue lock, and that is the correct way to offload, not a bug.
+     * A raw park shorter than this is not reported: a brief contention for a lock is no blocking. A
+     * longer one is, unless it is the JDK's own lock hand-off ({@link LockHandOff}) shorter than a stall.
      */
     static final long MIN_PARK_NANOS = 1_000_000;
 
@@ -40,12 +40,20 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
     private final BlockingMetrics metrics;
     private final Consumer<FindingEvent> findings;
     private final EventPipeline events;
+    /** A lock hand-off this long is reported after all: the loop froze for a stall's length. */
+    private final long handOffLimitNanos;
 
-    BlockingAnalyzer(LoopRegistry registry, BlockingMetrics metrics, Consumer<FindingEvent> findings, EventPipeline events) {
+    /**
+     * @param stallNanos {@code blocking.stall.threshold}: a lock hand-off ({@link LockHandOff}) that
+     *                   long is reported like any other park
+     */
+    BlockingAnalyzer(LoopRegistry registry, BlockingMetrics metrics, Consumer<FindingEvent> findings, EventPipeline events,
+                     long stallNanos) {
         this.registry = registry;
         this.metrics = metrics;
         this.findings = findings;
         this.events = events;
+        this.handOffLimitNanos = stallNanos;
     }
 
     // ---- on the loop thread ----
@@ -54,7 +62,11 @@ final class BlockingAnalyzer implements BlockingHooks.BlockingSink {
     public void blocked(BlockingHooks.Loop loop, String call, long nanos, Object target) {
         try {
             LoopState l = (LoopState) loop;
-            if ((loop.kind() == BlockingHooks.PARK && nanos < MIN_PARK_NANOS) || ignored(target)) {
+            if (loop.kind() == BlockingHooks.PARK
+                    && (nanos < MIN_PARK_NANOS || (nanos < handOffLimitNanos && LockHandOff.current()))) {
+                return;
+            }
+            if (ignored(target)) {
                 return;
             }
             long now = System.nanoTime();

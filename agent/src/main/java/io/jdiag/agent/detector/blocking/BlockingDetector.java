@@ -74,9 +74,11 @@ public final class BlockingDetector implements Detector {
                 (thread, label, executor) -> new LoopState(thread, label, executor, metrics.series(label).lag),
                 BlockingHooks::loops);
         metrics.loops(registry::loops);
-        BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, context.findings()::record, context.events());
-        StallWatchdog watchdog = new StallWatchdog(registry, analyzer, metrics, context.config().nanos(STALL_THRESHOLD),
-                System::nanoTime, Thread::getStackTrace);
+        long stallNanos = context.config().nanos(STALL_THRESHOLD);
+        BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, context.findings()::record, context.events(),
+                stallNanos);
+        StallWatchdog watchdog = new StallWatchdog(registry, analyzer, metrics, stallNanos, System::nanoTime,
+                Thread::getStackTrace);
         BlockingHooks.install(analyzer);
         context.every(WATCH_MILLIS, watchdog::tick);
         context.every(SCAN_MILLIS, () -> {
@@ -104,12 +106,13 @@ public final class BlockingDetector implements Detector {
                 (thread, label, executor) -> new LoopState(thread, label, executor, metrics.series(label).lag),
                 table -> { });
         metrics.loops(registry::loops);
-        BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, findings, scratch.events());
+        BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, findings, scratch.events(), Long.MAX_VALUE);
         Executor direct = Runnable::run;
         LoopState loop = registry.register(Thread.currentThread(), direct);
         analyzer.blocked(loop, "sun.nio.ch.NioSocketImpl.read", 1_000_000, null);
         analyzer.blocked(loop, "java.io.FileInputStream.read", 1_000, "/dev/urandom");
         analyzer.loopThread(new Object());
+        LockHandOff.current();
         scratch.drain();
         StackTraceElement[] cpu = {new StackTraceElement("io.jdiag.warmup.Handler", "work", "Handler.java", 1)};
         StackTraceElement[] sleep = {new StackTraceElement("java.lang.Thread", "sleep", null, -2),

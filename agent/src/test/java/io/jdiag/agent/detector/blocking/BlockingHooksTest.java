@@ -30,7 +30,7 @@ class BlockingHooksTest {
     void registerThisThreadAsALoop() {
         registry = new LoopRegistry(null, (t, label, executor) -> new LoopState(t, label, executor, metrics.series(label).lag),
                 BlockingHooks::loops);
-        BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, store::record, events);
+        BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, store::record, events, 100_000_000L);
         BlockingHooks.install(analyzer);
         loop = registry.register(Thread.currentThread(), null);
     }

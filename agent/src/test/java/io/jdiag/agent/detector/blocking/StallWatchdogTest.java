@@ -16,7 +16,7 @@ class StallWatchdogTest {
     private final BlockingMetrics metrics = new BlockingMetrics();
     private final LoopRegistry registry = new LoopRegistry(null,
             (t, label, executor) -> new LoopState(t, label, executor, metrics.series(label).lag), table -> { });
-    private final BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, store::record, new EventPipeline(16));
+    private final BlockingAnalyzer analyzer = new BlockingAnalyzer(registry, metrics, store::record, new EventPipeline(16), 100_000_000L);
     private long now = 1_000 * MS;
     private StackTraceElement[] sample = stack(new StackTraceElement("com.example.Handler", "crunch", "Handler.java", 40));
     private int samples;

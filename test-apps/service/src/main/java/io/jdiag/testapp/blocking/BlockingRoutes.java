@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code --jdbc-url}; without it an embedded H2 whose {@code pg_sleep} sleeps)</li>
  *   <li>{@code GET /cpu?ms=N}: N ms of busy computation on the event loop</li>
  *   <li>{@code GET /offload?ms=N}: the same wait on a worker pool; the loop stays free</li>
+ *   <li>{@code GET /handoff?ms=N}: a task handed to a queue whose lock another thread holds for N ms,
+ *       as a thread descheduled inside the queue holds it on a busy host (healthy: the JDK's own lock)</li>
  * </ul>
  * Every handler method is named for what it does, so a finding's stack says which one ran.
  */
@@ -46,6 +49,8 @@ public final class BlockingRoutes implements AutoCloseable {
 
     private final BlockingQueue<Connection> connections = new ArrayBlockingQueue<>(CONNECTIONS);
     private final ThreadPoolExecutor workers;
+    /** Always holds one element, for {@link #holdHandOffLock} to compare with while it holds the lock. */
+    private final LinkedBlockingQueue<Object> handOffs = new LinkedBlockingQueue<>();
     private final boolean h2;
 
     private BlockingRoutes(String jdbcUrl) throws SQLException {
@@ -66,6 +71,7 @@ public final class BlockingRoutes implements AutoCloseable {
             return t;
         });
         workers.prestartAllCoreThreads();
+        handOffs.add("always here");
     }
 
     /** Opens the database connections (not on an event loop) and starts the offload pool. */
@@ -97,6 +103,9 @@ public final class BlockingRoutes implements AutoCloseable {
                 return true;
             case "/offload":
                 offloadSleep(ctx, request, ms);
+                return true;
+            case "/handoff":
+                respond(ctx, request, HttpResponseStatus.OK, handOffWhileLocked(ms));
                 return true;
             default:
                 return false;
@@ -148,6 +157,45 @@ public final class BlockingRoutes implements AutoCloseable {
             }
             respond(ctx, keepAlive, HttpResponseStatus.OK, "slept " + ms + " ms off the loop on " + Thread.currentThread().getName());
         });
+    }
+
+    /**
+     * Correct: {@code LinkedBlockingQueue.offer} never waits for space, only for the queue's lock,
+     * which a worker holds here for {@code ms} (its {@code contains} compares under the lock).
+     */
+    private String handOffWhileLocked(long ms) {
+        AtomicBoolean holding = new AtomicBoolean();
+        workers.execute(() -> handOffs.contains(new Object() {
+            @Override
+            public boolean equals(Object other) {
+                holding.set(true);
+                sleepQuietly(ms);
+                return false;
+            }
+
+            @Override
+            public int hashCode() {
+                return 0;
+            }
+        }));
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!holding.get() && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+        Object task = new Object();
+        long start = System.nanoTime();
+        handOffs.offer(task);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        handOffs.remove(task);
+        return "handed off after waiting " + waited + " ms for the queue's lock";
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long millis(QueryStringDecoder q) {

@@ -83,6 +83,26 @@ class EventLoopBlockingIT {
         assertThat(metrics).contains("loop=\"multiThreadIoEventLoopGroup-");
     }
 
+    /**
+     * A loop that hands work to a {@code java.util.concurrent} queue waits for the queue's lock while
+     * another thread holds it; on a busy host the holder is descheduled for milliseconds. That is no
+     * blocking of the loop's code (the CI once reported a 4 ms {@code ThreadPoolExecutor.execute}).
+     */
+    @Test
+    @Order(2)
+    void waitingForAJdkQueuesLockIsNoFinding() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            String body = loop.get("/handoff?ms=30");
+            long waited = Long.parseLong(body.replaceAll("\\D+", " ").trim().split(" ")[0]);
+            assertThat(waited).as(body + ": the loop really waited for the lock").isGreaterThanOrEqualTo(10);
+        }
+        Thread.sleep(500);
+        JsonNode report = agent.report();
+        assertThat(blocking(report, "blocking_call")).as(report.toString()).isEmpty();
+        assertThat(AgentEndpoint.findings(report, f -> "GET /handoff".equals(f.path("route").asText()))).isEmpty();
+        assertThat(sum(agent.metrics(), "jdiag_event_loop_blocking_calls_total", "")).isZero();
+    }
+
     @Test
     @Order(3)
     void sleepOnTheLoopIsABlockingCallNamingTheHandlerAndRoute() throws Exception {
@@ -117,6 +137,18 @@ class EventLoopBlockingIT {
                 .as("one call: the socket reads inside the query are part of it").isEqualTo(1);
     }
 
+    /** A wait for a JDK queue's lock as long as a stall froze the loop like one: it is reported. */
+    @Test
+    @Order(4)
+    void aLockHandOffLongerThanAStallIsABlockingCall() throws Exception {
+        loop.get("/handoff?ms=250");
+        JsonNode f = awaitFinding(agent, "blocking_call", x -> stackContains(x, "BlockingRoutes.handOffWhileLocked"));
+        assertThat(f.path("details").path("call").asText()).isEqualTo("java.util.concurrent.locks.LockSupport.park");
+        assertThat(f.path("route").asText()).isEqualTo("GET /handoff");
+        assertThat(f.path("details").path("blockedMillis").asDouble()).isGreaterThanOrEqualTo(100);
+        assertThat(f.path("stack").toString()).contains("java.util.concurrent.LinkedBlockingQueue.offer(");
+    }
+
     @Test
     @Order(5)
     void cpuWorkOnTheLoopIsAStallSampledWhileStuck() throws Exception {
@@ -147,7 +179,7 @@ class EventLoopBlockingIT {
         JsonNode report = agent.report();
         for (JsonNode f : report.path("findings")) {
             if ("blocking".equals(f.path("detector").asText()) && "application".equals(f.path("origin").asText())) {
-                assertThat(f.path("route").asText()).as(f.toString()).isIn("GET /sleep", "GET /jdbc", "GET /cpu");
+                assertThat(f.path("route").asText()).as(f.toString()).isIn("GET /sleep", "GET /jdbc", "GET /cpu", "GET /handoff");
             }
         }
     }
