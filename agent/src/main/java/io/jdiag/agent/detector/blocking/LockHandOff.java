@@ -37,19 +37,19 @@ final class LockHandOff {
      *                frames, then the code that took the lock
      */
     static boolean isHandOff(Iterator<String> methods) {
-        String m = null;
         while (methods.hasNext()) {
-            m = methods.next();
-            if (m.startsWith(LOCK_SUPPORT)) {
-                break;
+            if (methods.next().startsWith(LOCK_SUPPORT)) {
+                return tookAJdkLock(methods);
             }
         }
-        if (m == null || !m.startsWith(LOCK_SUPPORT)) {
-            return false;
-        }
+        return false;
+    }
+
+    /** @param callers the frames below the park: a lock's, then the first that is not the locks package */
+    private static boolean tookAJdkLock(Iterator<String> callers) {
         boolean lock = false;
-        while (methods.hasNext()) {
-            m = methods.next();
+        while (callers.hasNext()) {
+            String m = callers.next();
             if (!m.startsWith(LOCKS)) {
                 return lock && m.startsWith("java.util.concurrent.");
             }

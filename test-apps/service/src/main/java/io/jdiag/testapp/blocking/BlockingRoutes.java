@@ -49,7 +49,7 @@ public final class BlockingRoutes implements AutoCloseable {
 
     private final BlockingQueue<Connection> connections = new ArrayBlockingQueue<>(CONNECTIONS);
     private final ThreadPoolExecutor workers;
-    /** Always holds one element, for {@link #holdHandOffLock} to compare with while it holds the lock. */
+    /** Always holds one element, for {@link #handOffWhileLocked} to compare with while it holds the lock. */
     private final LinkedBlockingQueue<Object> handOffs = new LinkedBlockingQueue<>();
     private final boolean h2;
 
@@ -150,11 +150,7 @@ public final class BlockingRoutes implements AutoCloseable {
     private void offloadSleep(ChannelHandlerContext ctx, FullHttpRequest request, long ms) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         workers.execute(() -> {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            sleepQuietly(ms);
             respond(ctx, keepAlive, HttpResponseStatus.OK, "slept " + ms + " ms off the loop on " + Thread.currentThread().getName());
         });
     }
